@@ -1,0 +1,75 @@
+"""The app factory: reads settings, connects the database and queues, registers the features."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hotline.db import db
+from hotline.settings import Settings, load_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+migrate = Migrate()
+
+
+def create_app(test_config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    """Build the Flask app. `settings` defaults to the environment; `test_config` overrides Flask config."""
+    settings = settings or load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app = Flask("hotline")
+    app.config.update(
+        HOTLINE_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.resolved_database_url(),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if settings.trusted_proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops,
+            x_host=settings.trusted_proxy_hops, x_port=settings.trusted_proxy_hops,
+        )
+    settings.storage_root.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    _import_models()
+    _register_features(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every feature's tables, so that the metadata (and Alembic) sees the whole schema."""
+    import hotline.models  # noqa: F401
+    import ivr.models  # noqa: F401
+    import tickets.models  # noqa: F401
+    import voicemail.models  # noqa: F401
+
+
+def _register_features(app: Flask) -> None:
+    from hotline.health import bp as health_bp
+    from ivr.views import bp as ivr_bp
+    from workers.queues import connect, start_embedded_worker
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(ivr_bp)
+
+    job_queues = connect(app.config["HOTLINE_SETTINGS"])
+    app.extensions["hotline.queues"] = job_queues
+    if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):
+        from workers.context import use_app
+
+        use_app(app)
+        start_embedded_worker(job_queues)

@@ -1,0 +1,1 @@
+"""Tickets: work orders and their life cycle, drafts made from voicemails, numbering, transfers."""

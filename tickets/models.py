@@ -1,0 +1,76 @@
+"""Ticket tables: the work order and every event in its life."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline.db import db, utcnow
+
+
+class TicketState(StrEnum):
+    draft = "draft"
+    open = "open"
+    dispatched = "dispatched"
+    resolved = "resolved"
+    closed = "closed"
+    discarded = "discarded"
+
+
+class TicketType(StrEnum):
+    complaint = "complaint"
+    report = "report"
+    consultation = "consultation"
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("partner", "partner_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    state: Mapped[str] = mapped_column(String(20), default=TicketState.draft.value, index=True)
+    source: Mapped[str] = mapped_column(String(20), default="voicemail", index=True)
+    type: Mapped[str | None] = mapped_column(String(20), index=True)
+    category: Mapped[str | None] = mapped_column(String(64), index=True)
+    district: Mapped[str | None] = mapped_column(String(32), index=True)
+    merchant: Mapped[str | None] = mapped_column(String(200))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    priority: Mapped[int] = mapped_column(default=0)
+    caller_number: Mapped[str] = mapped_column(String(32), default="", index=True)
+    language: Mapped[str | None] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text, default="")
+    suggestions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    voicemail_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voicemails.id", ondelete="SET NULL"), unique=True
+    )
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    partner: Mapped[str | None] = mapped_column(String(32))
+    partner_ref: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id"
+    )
+
+
+class TicketEvent(db.Model):
+    """One change to a ticket: who, when, what changed."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
