@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from hotline.db import db, utcnow
 from hotline.models import ApiToken, Role, User
 
-TOKEN_PREFIX = "hl_"
+TOKEN_PREFIX = "hl_"  # noqa: S105 (a visible prefix that marks our tokens, not a secret)
 
 
 class AccountError(ValueError):
@@ -25,8 +25,13 @@ class IssuedToken:
     record: ApiToken
 
 
-def create_user(username: str, role: str, password: str | None = None, display_name: str = "",
-                phone: str | None = None) -> User:
+def create_user(
+    username: str,
+    role: str,
+    password: str | None = None,
+    display_name: str = "",
+    phone: str | None = None,
+) -> User:
     username = username.strip()
     if not username or len(username) > 80:
         raise AccountError("a user name is 1 to 80 characters")
@@ -35,7 +40,10 @@ def create_user(username: str, role: str, password: str | None = None, display_n
     if db.session.scalar(select(User).where(User.username == username)) is not None:
         raise AccountError(f"user {username!r} already exists")
     user = User(
-        username=username, role=role, display_name=display_name or username, phone=phone,
+        username=username,
+        role=role,
+        display_name=display_name or username,
+        phone=phone,
         password_hash=generate_password_hash(password) if password else None,
     )
     db.session.add(user)

@@ -18,10 +18,17 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 migrate = Migrate()
 
 
-def create_app(test_config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
-    """Build the Flask app. `settings` defaults to the environment; `test_config` overrides Flask config."""
+def create_app(
+    test_config: dict[str, Any] | None = None, settings: Settings | None = None
+) -> Flask:
+    """Build the Flask app.
+
+    `settings` defaults to the environment; `test_config` overrides Flask config values.
+    """
     settings = settings or load_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     app = Flask("hotline")
     app.config.update(
@@ -38,8 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None, settings: Settings | N
         app.config.update(test_config)
     if settings.trusted_proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops,
-            x_host=settings.trusted_proxy_hops, x_port=settings.trusted_proxy_hops,
+            app.wsgi_app,
+            x_for=settings.trusted_proxy_hops,
+            x_proto=settings.trusted_proxy_hops,
+            x_host=settings.trusted_proxy_hops,
+            x_port=settings.trusted_proxy_hops,
         )
     settings.storage_root.mkdir(parents=True, exist_ok=True)
 

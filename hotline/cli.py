@@ -24,8 +24,9 @@ def _create_app():  # type: ignore[no-untyped-def]
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
 def cli() -> None:
     """Hotline: IVR, voicemail transcription and tickets for a complaint hotline."""
 
@@ -51,10 +52,23 @@ def config_check() -> None:
         click.echo(f"{name.upper()}={value}")
 
 
+@cli.command("seed")
+def seed() -> None:
+    """Create first-run data (admin account, default menu); does nothing when already there."""
+    from hotline.seed import run_seed
+
+    for message in run_seed() or ["nothing to seed: data already present"]:
+        click.echo(message)
+
+
 @cli.command("run", with_appcontext=False)
 @click.option("--port", default=8000, show_default=True, help="Port for the web process.")
-@click.option("--procfile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=PROJECT_ROOT / "Procfile", show_default=True)
+@click.option(
+    "--procfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "Procfile",
+    show_default=True,
+)
 @click.option("--only", "only", multiple=True, help="Run only these Procfile entries (repeatable).")
 def run(port: int, procfile: Path, only: tuple[str, ...]) -> None:
     """Start web, worker and scheduler from the Procfile together (local use).
@@ -91,7 +105,8 @@ def _start_embedded_redis() -> str:
     click.secho(
         f"No Redis answers at REDIS_URL: started an EMBEDDED Redis-protocol server (fakeredis) "
         f"at {url} for web, worker and scheduler. Jobs are lost when it stops.",
-        fg="yellow", err=True,
+        fg="yellow",
+        err=True,
     )
     return url
 
@@ -130,3 +145,7 @@ def main() -> None:
     except SettingsError as exc:
         click.secho(str(exc), fg="red", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -34,7 +34,8 @@ def _check_url(value: str, name: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(value)
     if parts.scheme not in schemes or not parts.netloc:
         raise ValueError(
-            f"{name} must be an absolute URL starting with {' or '.join(s + '://' for s in schemes)}"
+            f"{name} must be an absolute URL starting with "
+            f"{' or '.join(s + '://' for s in schemes)}"
             f" (got {value!r})"
         )
     return value.rstrip("/")
@@ -68,11 +69,13 @@ class Settings(BaseSettings):
     )
     twilio_api_base_url: str = Field(
         "https://api.twilio.com",
-        description="Base URL of Twilio's REST API (tests and the demo point it at a local server).",
+        description="Base URL of Twilio's REST API (tests and the demo point it at a local "
+        "server).",
     )
     public_url: str = Field(
         "",
-        description="The base URL Twilio uses to reach this app, e.g. `https://hotline.example.org`. "
+        description="The base URL Twilio uses to reach this app, e.g. "
+        "`https://hotline.example.org`. "
         "Used to build webhook URLs and to check signatures behind a TLS-terminating proxy. "
         "Empty: use the URL of each request as received.",
     )
@@ -122,7 +125,9 @@ class Settings(BaseSettings):
     @classmethod
     def _sid(cls, value: str) -> str:
         if len(value) != 34 or not value.startswith("AC"):
-            raise ValueError(f"TWILIO_ACCOUNT_SID must be 'AC' followed by 32 characters (got {value!r})")
+            raise ValueError(
+                f"TWILIO_ACCOUNT_SID must be 'AC' followed by 32 characters (got {value!r})"
+            )
         return value
 
     @field_validator("twilio_api_base_url")
@@ -165,7 +170,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"TIMEZONE must be an IANA time zone such as Asia/Shanghai (got {value!r})") from None
+            raise ValueError(
+                f"TIMEZONE must be an IANA time zone such as Asia/Shanghai (got {value!r})"
+            ) from None
         return value
 
     @field_validator("log_level")
@@ -173,7 +180,9 @@ class Settings(BaseSettings):
     def _log_level(cls, value: str) -> str:
         value = value.upper()
         if value not in logging.getLevelNamesMapping():
-            raise ValueError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (got {value!r})")
+            raise ValueError(
+                f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (got {value!r})"
+            )
         return value
 
     @field_validator("vosk_models", mode="before")
@@ -188,7 +197,10 @@ class Settings(BaseSettings):
         if self.hotline_env is Environment.production:
             missing = [
                 name
-                for name, val in (("TWILIO_AUTH_TOKEN", self.twilio_auth_token), ("SECRET_KEY", self.secret_key))
+                for name, val in (
+                    ("TWILIO_AUTH_TOKEN", self.twilio_auth_token),
+                    ("SECRET_KEY", self.secret_key),
+                )
                 if not val
             ]
             if missing:
@@ -253,7 +265,10 @@ def _fill_dev_secrets(settings: Settings) -> None:
     Kept on disk (not per process) so the web process, the workers and the demo all sign and
     check with the same token.
     """
-    for field, filename in (("twilio_auth_token", "dev-twilio-auth-token"), ("secret_key", "dev-secret-key")):
+    for field, filename in (
+        ("twilio_auth_token", "dev-twilio-auth-token"),
+        ("secret_key", "dev-secret-key"),
+    ):
         if getattr(settings, field):
             continue
         path = settings.storage_root / filename

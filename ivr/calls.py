@@ -63,7 +63,9 @@ def record_status(params: Mapping[str, str]) -> Call:
         call.duration_seconds = int(duration) if duration.isdigit() else None
         call.ended_at = utcnow()
         if call.duration_seconds is not None:
-            call.started_at = min(call.started_at, call.ended_at - timedelta(seconds=call.duration_seconds))
+            call.started_at = min(
+                call.started_at, call.ended_at - timedelta(seconds=call.duration_seconds)
+            )
     db.session.commit()
     return call
 

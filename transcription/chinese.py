@@ -16,9 +16,23 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
 
 DIGIT_CHARS = "零〇一二三四五六七八九幺两"
-_DIGIT_MAP = str.maketrans({"零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2",
-                            "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
-                            "九": "9"})
+_DIGIT_MAP = str.maketrans(
+    {
+        "零": "0",
+        "〇": "0",
+        "一": "1",
+        "幺": "1",
+        "二": "2",
+        "两": "2",
+        "三": "3",
+        "四": "4",
+        "五": "5",
+        "六": "6",
+        "七": "7",
+        "八": "8",
+        "九": "9",
+    }
+)
 NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 
 # A run of three or more single digits read one by one: phone, ID, card or order numbers.

@@ -10,9 +10,9 @@ import click
 from tqdm import tqdm
 
 from hotline.settings import load_settings
+from transcription import registry
 from transcription.audio import AudioError
 from transcription.install import InstallError, install_model
-from transcription import registry
 from transcription.registry import ModelNotAvailable, configured_models
 from transcription.transcriber import transcribe_file
 
@@ -63,7 +63,9 @@ def models_install(language: str, source: str, sha256: str | None, no_verify: bo
     click.echo(f"installed {language} model at {target}")
     if not no_verify:
         try:
-            loaded = registry.models.load(configured_models(settings)[registry.language_key(language)])
+            loaded = registry.models.load(
+                configured_models(settings)[registry.language_key(language)]
+            )
         except ModelNotAvailable as exc:
             raise click.ClickException(f"installed, but it does not load: {exc}") from None
         click.echo(f"model loads ({loaded.sample_rate} Hz, {loaded.load_seconds:.1f} s)")
@@ -71,7 +73,12 @@ def models_install(language: str, source: str, sha256: str | None, no_verify: bo
 
 @click.command("transcribe")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--lang", "language", default=None, help="Language of the recordings (default: DEFAULT_LANGUAGE).")
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="Language of the recordings (default: DEFAULT_LANGUAGE).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, per line.")
 def transcribe(files: tuple[Path, ...], language: str | None, as_json: bool) -> None:
     """Transcribe audio FILES offline; unreadable files are reported and the rest still run."""
@@ -87,7 +94,9 @@ def transcribe(files: tuple[Path, ...], language: str | None, as_json: bool) -> 
             except AudioError as exc:
                 failures += 1
                 if as_json:
-                    tqdm.write(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
+                    tqdm.write(
+                        json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False)
+                    )
                 else:
                     click.secho(f"{path}: ERROR {exc}", fg="red", err=True)
                 continue
@@ -95,8 +104,12 @@ def transcribe(files: tuple[Path, ...], language: str | None, as_json: bool) -> 
                 tqdm.write(json.dumps({"file": str(path), **result.to_dict()}, ensure_ascii=False))
             else:
                 shown = result.text if result.speech else "(no speech)"
-                tqdm.write(f"{path}: {shown}  [{result.duration:.1f} s, "
-                           f"confidence {result.mean_confidence or 0:.2f}]")
+                tqdm.write(
+                    f"{path}: {shown}  [{result.duration:.1f} s, "
+                    f"confidence {result.mean_confidence or 0:.2f}]"
+                )
     if failures:
-        click.secho(f"{failures} of {len(files)} files could not be transcribed", fg="red", err=True)
+        click.secho(
+            f"{failures} of {len(files)} files could not be transcribed", fg="red", err=True
+        )
         sys.exit(1)

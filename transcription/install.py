@@ -14,7 +14,12 @@ import requests
 from tqdm import tqdm
 
 from hotline.settings import Settings
-from transcription.registry import ModelNotAvailable, check_model_dir, language_key, register_installed
+from transcription.registry import (
+    ModelNotAvailable,
+    check_model_dir,
+    language_key,
+    register_installed,
+)
 
 DOWNLOAD_TIMEOUT = (10, 60)  # connect, read (seconds)
 
@@ -39,8 +44,12 @@ def fetch(source: str, into: Path, progress: bool = True) -> Path:
         with requests.get(source, stream=True, timeout=DOWNLOAD_TIMEOUT) as response:
             response.raise_for_status()
             total = int(response.headers.get("Content-Length") or 0) or None
-            with target.open("wb") as out, tqdm(total=total, unit="B", unit_scale=True,
-                                                desc=target.name, disable=not progress) as bar:
+            with (
+                target.open("wb") as out,
+                tqdm(
+                    total=total, unit="B", unit_scale=True, desc=target.name, disable=not progress
+                ) as bar,
+            ):
                 for chunk in response.iter_content(1 << 20):
                     out.write(chunk)
                     bar.update(len(chunk))
@@ -63,7 +72,9 @@ def safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     for info in members:
         name = PurePosixPath(info.filename.replace("\\", "/"))
         if name.is_absolute() or ".." in name.parts or (name.parts and ":" in name.parts[0]):
-            raise InstallError(f"refused: archive member {info.filename!r} would write outside the target folder")
+            raise InstallError(
+                f"refused: archive member {info.filename!r} would write outside the target folder"
+            )
         if stat.S_ISLNK(info.external_attr >> 16):
             raise InstallError(f"refused: archive member {info.filename!r} is a symbolic link")
     return members
@@ -75,9 +86,13 @@ def model_root(members: list[zipfile.ZipInfo]) -> PurePosixPath:
         PurePosixPath(m.filename.rstrip("/")) for m in members if m.is_dir()
     }
     candidates = sorted(
-        (d for d in dirs | {PurePosixPath(".")} if len(d.parts) <= 1
-         and any(PurePosixPath(m.filename).is_relative_to(d / "am") for m in members)
-         and any(PurePosixPath(m.filename).is_relative_to(d / "conf") for m in members)),
+        (
+            d
+            for d in dirs | {PurePosixPath(".")}
+            if len(d.parts) <= 1
+            and any(PurePosixPath(m.filename).is_relative_to(d / "am") for m in members)
+            and any(PurePosixPath(m.filename).is_relative_to(d / "conf") for m in members)
+        ),
         key=lambda d: len(d.parts),
     )
     if not candidates:
@@ -85,8 +100,9 @@ def model_root(members: list[zipfile.ZipInfo]) -> PurePosixPath:
     return candidates[0]
 
 
-def install_model(language: str, source: str, settings: Settings, sha256: str | None = None,
-                  progress: bool = True) -> Path:
+def install_model(
+    language: str, source: str, settings: Settings, sha256: str | None = None, progress: bool = True
+) -> Path:
     """Install the model in `source` for `language` under the storage root and register it."""
     language = language_key(language)
     models_dir = settings.storage_root / "models"

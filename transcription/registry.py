@@ -57,7 +57,9 @@ def registry_file(settings: Settings) -> Path:
     return settings.storage_root / "models" / "registry.json"
 
 
-def configured_models(settings: Settings, environ: dict[str, str] | None = None) -> dict[str, ModelEntry]:
+def configured_models(
+    settings: Settings, environ: dict[str, str] | None = None
+) -> dict[str, ModelEntry]:
     entries: dict[str, ModelEntry] = {}
     for language, module in PACKAGE_MODELS.items():
         spec = importlib.util.find_spec(module)
@@ -68,7 +70,9 @@ def configured_models(settings: Settings, environ: dict[str, str] | None = None)
     if installed.exists():
         for language, path in json.loads(installed.read_text()).items():
             entries[language] = ModelEntry(language, Path(path), "installed")
-    for language, path in settings.model_paths(dict(environ if environ is not None else os.environ)).items():
+    for language, path in settings.model_paths(
+        dict(environ if environ is not None else os.environ)
+    ).items():
         entries[language] = ModelEntry(language, path, f"VOSK_MODEL_{language.upper()}")
     return entries
 
@@ -125,7 +129,9 @@ class ModelCache:
         try:
             check_model_dir(entry.path)
         except ModelNotAvailable as exc:
-            raise ModelNotAvailable(f"model for {entry.language!r} from {entry.source}: {exc}; {hint}") from None
+            raise ModelNotAvailable(
+                f"model for {entry.language!r} from {entry.source}: {exc}; {hint}"
+            ) from None
         vosk.SetLogLevel(-1)
         started = time.perf_counter()
         try:

@@ -58,19 +58,40 @@ def transcribe_pcm(audio: PcmAudio, loaded: LoadedModel) -> Transcription:
     report = detect_speech(audio)
     language = loaded.entry.language
     if not report.has_speech:
-        return Transcription("", [], None, audio.duration, 0.0, loaded.entry.name, language,
-                             speech=False, voiced_seconds=report.voiced_seconds)
+        return Transcription(
+            "",
+            [],
+            None,
+            audio.duration,
+            0.0,
+            loaded.entry.name,
+            language,
+            speech=False,
+            voiced_seconds=report.voiced_seconds,
+        )
     started = time.perf_counter()
     results = decode(audio, loaded)
     decode_seconds = time.perf_counter() - started
-    words = [Word(w["word"], float(w["start"]), float(w["end"]), float(w["conf"]))
-             for result in results for w in result.get("result", [])]
+    words = [
+        Word(w["word"], float(w["start"]), float(w["end"]), float(w["conf"]))
+        for result in results
+        for w in result.get("result", [])
+    ]
     text = " ".join(r["text"] for r in results if r.get("text"))
     if language_key(language) == "zh":
         text = chinese.postprocess(text)
     mean = sum(w.conf for w in words) / len(words) if words else None
-    return Transcription(text, words, mean, audio.duration, decode_seconds, loaded.entry.name,
-                         language, speech=bool(words), voiced_seconds=report.voiced_seconds)
+    return Transcription(
+        text,
+        words,
+        mean,
+        audio.duration,
+        decode_seconds,
+        loaded.entry.name,
+        language,
+        speech=bool(words),
+        voiced_seconds=report.voiced_seconds,
+    )
 
 
 def decode(audio: PcmAudio, loaded: LoadedModel) -> list[dict[str, Any]]:
@@ -82,7 +103,7 @@ def decode(audio: PcmAudio, loaded: LoadedModel) -> list[dict[str, Any]]:
     results = []
     pcm = memoryview(audio.pcm)
     for offset in range(0, len(pcm), CHUNK_BYTES):
-        if recognizer.AcceptWaveform(bytes(pcm[offset:offset + CHUNK_BYTES])):
+        if recognizer.AcceptWaveform(bytes(pcm[offset : offset + CHUNK_BYTES])):
             results.append(json.loads(recognizer.Result()))
     results.append(json.loads(recognizer.FinalResult()))
     return results

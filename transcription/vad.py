@@ -32,8 +32,9 @@ class SpeechReport:
         return self.voiced_seconds >= MIN_SPEECH_SECONDS
 
 
-def detect_speech(audio: PcmAudio, aggressiveness: int = 2, floor_dbfs: float = -45.0,
-                  min_run_frames: int = 4) -> SpeechReport:
+def detect_speech(
+    audio: PcmAudio, aggressiveness: int = 2, floor_dbfs: float = -45.0, min_run_frames: int = 4
+) -> SpeechReport:
     """Seconds of voice in `audio`, counted in runs of at least `min_run_frames` voiced frames."""
     if audio.sample_rate not in VAD_RATES:
         audio = PcmAudio(audio.segment().set_frame_rate(16000).raw_data, 16000)

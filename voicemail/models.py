@@ -38,7 +38,9 @@ class Voicemail(db.Model):
     language: Mapped[str | None] = mapped_column(String(10))
     recording_url: Mapped[str] = mapped_column(Text, default="")
     recording_seconds: Mapped[int | None]
-    state: Mapped[str] = mapped_column(String(20), default=VoicemailState.received.value, index=True)
+    state: Mapped[str] = mapped_column(
+        String(20), default=VoicemailState.received.value, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(16))

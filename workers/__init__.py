@@ -1,1 +1,2 @@
-"""Background work: the RQ connection and queues, thin job functions, worker and scheduler entry points."""
+"""Background work: the RQ connection and queues, thin job functions, and the worker and
+scheduler entry points."""

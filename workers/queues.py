@@ -19,6 +19,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, SimpleWorker
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
+from rq.timeouts import TimerDeathPenalty
 
 from hotline.settings import Settings
 
@@ -69,7 +70,9 @@ class JobQueues:
 
 def redis_answers(url: str, timeout: float = 1.0) -> bool:
     try:
-        return bool(Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping())
+        return bool(
+            Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping()
+        )
     except REDIS_ERRORS:
         return False
 
@@ -107,19 +110,36 @@ def _embedded_connection() -> fakeredis.FakeRedis:
 class ThreadWorker(SimpleWorker):
     """An RQ worker that runs inside a thread of the web process (embedded mode only).
 
-    Signal handlers can only be installed by the main thread; the web server owns those.
+    Signal handlers can only be installed by the main thread, which the web server owns: job
+    timeouts use RQ's timer-based death penalty instead of SIGALRM.
     """
+
+    death_penalty_class = TimerDeathPenalty
 
     def _install_signal_handlers(self) -> None:
         pass
 
 
+_embedded_thread: threading.Thread | None = None
+
+
 def start_embedded_worker(job_queues: JobQueues) -> threading.Thread:
-    """Run a worker thread over the embedded queues (a daemon: it ends with the process)."""
+    """Run one worker thread per process over the embedded queues; it ends with the process."""
+    global _embedded_thread
+    with _embedded_lock:
+        if _embedded_thread is not None and _embedded_thread.is_alive():
+            return _embedded_thread
+        _embedded_thread = _start_thread(job_queues)
+    return _embedded_thread
+
+
+def _start_thread(job_queues: JobQueues) -> threading.Thread:
     worker = ThreadWorker(list(job_queues.queues.values()), connection=job_queues.connection)
     thread = threading.Thread(
-        target=worker.work, kwargs={"with_scheduler": False, "logging_level": "WARNING"},
-        name="embedded-rq-worker", daemon=True,
+        target=worker.work,
+        kwargs={"with_scheduler": False, "logging_level": "WARNING"},
+        name="embedded-rq-worker",
+        daemon=True,
     )
     thread.start()
     log.warning("embedded RQ worker thread started for queues %s", ", ".join(QUEUE_NAMES))

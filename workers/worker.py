@@ -26,5 +26,7 @@ def run_worker(burst: bool = False) -> bool:
     loaded = preload(settings)
     log.info("preloaded speech models: %s", ", ".join(loaded) or "none")
     job_queues = connect(settings)
-    worker = Worker([job_queues.queues[name] for name in QUEUE_NAMES], connection=job_queues.connection)
+    worker = Worker(
+        [job_queues.queues[name] for name in QUEUE_NAMES], connection=job_queues.connection
+    )
     return worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)

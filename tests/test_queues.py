@@ -1,0 +1,66 @@
+"""RQ wiring: unique job ids on real Redis, the embedded fallback, production refusing it."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+
+import pytest
+from rq.job import Job
+
+from hotline.app import create_app
+from workers import jobs
+from workers.queues import QueueUnavailable
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def test_real_redis_enqueues_a_job_id_once(app) -> None:  # noqa: ANN001
+    queues = app.extensions["hotline.queues"]
+    assert not queues.embedded
+    first = queues.enqueue("default", jobs.echo, "hello", job_id="echo-1")
+    second = queues.enqueue("default", jobs.echo, "hello", job_id="echo-1")
+    assert first is not None
+    assert first.id == "echo-1"
+    assert second is None
+    assert queues.queues["default"].job_ids == ["echo-1"]
+
+
+def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None:  # noqa: ANN001
+    with caplog.at_level(logging.WARNING, logger="workers.queues"):
+        app = create_app(settings=make_settings(redis_url=_closed_port_url()))
+    queues = app.extensions["hotline.queues"]
+    assert queues.embedded
+    assert "using the EMBEDDED in-process queue" in caplog.text
+    job_id = f"echo-embedded-{uuid.uuid4().hex}"
+    job = queues.enqueue("default", jobs.echo, "ran in the embedded worker", job_id=job_id)
+    result = Job.fetch(job.id, connection=queues.connection).latest_result(timeout=20)
+    assert result is not None
+    assert result.return_value == "ran in the embedded worker"
+
+
+def test_production_never_falls_back(make_settings) -> None:  # noqa: ANN001
+    settings = make_settings(redis_url=_closed_port_url(), hotline_env="production")
+    with pytest.raises(QueueUnavailable, match="production mode does not fall back"):
+        create_app(settings=settings)
+
+
+def test_enqueue_on_a_dead_redis_raises_queue_unavailable(app) -> None:  # noqa: ANN001
+    from redis import Redis
+
+    from workers.queues import JobQueues
+
+    dead = JobQueues(
+        connection=Redis.from_url(_closed_port_url(), socket_connect_timeout=0.5),
+        embedded=False,
+        url="dead",
+    )
+    with pytest.raises(QueueUnavailable, match="could not enqueue echo-2"):
+        dead.enqueue("default", jobs.echo, "x", job_id="echo-2")
+    assert not dead.ping()

@@ -1,0 +1,140 @@
+"""Test helpers at Twilio's boundary: signing webhooks the way Twilio does, and checking TwiML.
+
+Signatures are computed with the twilio library's RequestValidator over the exact URL and form
+body a test sends. The TwiML checker knows which verbs Twilio allows where.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlencode
+
+from twilio.request_validator import RequestValidator
+
+ACCOUNT_SID = "AC" + "1" * 32
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+
+Params = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+def _pairs(params: Params) -> list[tuple[str, str]]:
+    return list(params.items()) if isinstance(params, Mapping) else list(params)
+
+
+def sign(url: str, params: Params, token: str = AUTH_TOKEN) -> str:
+    """X-Twilio-Signature for a form POST of `params` to `url` (repeated names allowed)."""
+    multi: dict[str, list[str]] = {}
+    for key, value in _pairs(params):
+        multi.setdefault(key, []).append(value)
+
+    class Multi(dict):  # what RequestValidator reads repeated values from (`getall`)
+        def getall(self, key: str) -> list[str]:
+            return self[key]
+
+    return RequestValidator(token).compute_signature(url, Multi(multi))
+
+
+def call_params(call_sid: str = "CA" + "a" * 32, **extra: str) -> dict[str, str]:
+    """The parameters Twilio sends with every voice webhook of an inbound call."""
+    params = {
+        "AccountSid": ACCOUNT_SID,
+        "ApiVersion": "2010-04-01",
+        "CallSid": call_sid,
+        "CallStatus": "in-progress",
+        "Called": "+862112315",
+        "Caller": "+8613800138000",
+        "Direction": "inbound",
+        "From": "+8613800138000",
+        "FromCountry": "CN",
+        "To": "+862112315",
+        "ToCountry": "CN",
+    }
+    params.update(extra)
+    return params
+
+
+def post_signed(
+    client,
+    path: str,
+    params: Params,
+    *,
+    base: str = "http://localhost",  # noqa: ANN001
+    sign_url: str | None = None,
+    token: str = AUTH_TOKEN,
+    headers: dict | None = None,
+):
+    """POST `params` to `path` through the Flask test client, signed as Twilio would sign it."""
+    pairs = _pairs(params)
+    url = base + path
+    signature = sign(sign_url or url, pairs, token)
+    return client.post(
+        url,
+        data=urlencode(pairs),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signature, **(headers or {})},
+    )
+
+
+# -- TwiML ------------------------------------------------------------------------------------
+
+VERBS = {
+    "Say",
+    "Play",
+    "Pause",
+    "Gather",
+    "Record",
+    "Dial",
+    "Enqueue",
+    "Leave",
+    "Hangup",
+    "Redirect",
+    "Reject",
+    "Sms",
+    "Connect",
+    "Refer",
+    "Pay",
+    "Prompt",
+    "Start",
+    "Stop",
+}
+ALLOWED_CHILDREN = {
+    "Response": VERBS,
+    "Gather": {"Say", "Play", "Pause"},
+    "Dial": {"Number", "Queue", "Client", "Conference", "Sip", "Sim", "Application"},
+    "Enqueue": {"Task"},
+    "Say": {"break", "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "w"},
+}
+EMPTY = {"Pause", "Hangup", "Leave", "Reject", "Record"}
+NEEDS_TEXT = {"Say", "Play", "Redirect", "Number", "Queue"}
+#: Verbs allowed in an Enqueue waitUrl document (SPEC §7).
+WAIT_URL_VERBS = {"Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather"}
+
+
+class TwimlError(AssertionError):
+    pass
+
+
+def parse_twiml(body: bytes | str, allowed_top: set[str] | None = None) -> ET.Element:
+    """Parse a TwiML document and check verbs and nesting; returns the <Response> element."""
+    root = ET.fromstring(body)
+    if root.tag != "Response":
+        raise TwimlError(f"root element is <{root.tag}>, not <Response>")
+    top = allowed_top or VERBS
+    for child in root:
+        if child.tag not in top:
+            raise TwimlError(f"<{child.tag}> is not allowed at the top of this document")
+    _check(root)
+    return root
+
+
+def _check(element: ET.Element) -> None:
+    allowed = ALLOWED_CHILDREN.get(element.tag, set())
+    for child in element:
+        if child.tag not in allowed:
+            raise TwimlError(f"<{child.tag}> is not allowed inside <{element.tag}>")
+        _check(child)
+    if element.tag in EMPTY and (len(element) or (element.text or "").strip()):
+        raise TwimlError(f"<{element.tag}> must be empty")
+    if element.tag in NEEDS_TEXT and not (element.text or "").strip():
+        raise TwimlError(f"<{element.tag}> needs text content")
