@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 import click
@@ -73,8 +72,8 @@ def seed() -> None:
 def run(port: int, procfile: Path, only: tuple[str, ...]) -> None:
     """Start web, worker and scheduler from the Procfile together (local use).
 
-    With no Redis at REDIS_URL (and not in production), an embedded Redis-protocol server
-    starts in this process and all three processes share it.
+    With no Redis at REDIS_URL (and not in production) only the web process starts, as one
+    process whose embedded queue and worker thread stand in for Redis and the worker.
     """
     from honcho.environ import parse_procfile
     from honcho.manager import Manager
@@ -83,32 +82,26 @@ def run(port: int, procfile: Path, only: tuple[str, ...]) -> None:
 
     settings = load_settings()
     env = dict(os.environ, PORT=str(port), PYTHONUNBUFFERED="1")
+    wanted = set(only)
     if not redis_answers(settings.redis_url):
         if settings.is_production:
             raise click.ClickException(f"no Redis answers at {settings.redis_url}")
-        env["REDIS_URL"] = _start_embedded_redis()
+        click.secho(
+            f"No Redis answers at {settings.redis_url}: starting only the web process, as ONE "
+            "process with the embedded in-process queue and worker thread (jobs are lost when it "
+            "stops). Start Redis for separate worker and scheduler processes.",
+            fg="yellow",
+            err=True,
+        )
+        env["WEB_CONCURRENCY"] = "1"
+        wanted = {"web"}
     processes = parse_procfile(procfile.read_text()).processes
     manager = Manager()
     for name, command in processes.items():
-        if not only or name in only:
+        if not wanted or name in wanted:
             manager.add_process(name, command, env=env, cwd=str(PROJECT_ROOT))
     manager.loop()
     sys.exit(manager.returncode)
-
-
-def _start_embedded_redis() -> str:
-    from fakeredis import TcpFakeServer
-
-    server = TcpFakeServer(("127.0.0.1", 0), server_type="redis")
-    threading.Thread(target=server.serve_forever, name="embedded-redis", daemon=True).start()
-    url = f"redis://127.0.0.1:{server.server_address[1]}/0"
-    click.secho(
-        f"No Redis answers at REDIS_URL: started an EMBEDDED Redis-protocol server (fakeredis) "
-        f"at {url} for web, worker and scheduler. Jobs are lost when it stops.",
-        fg="yellow",
-        err=True,
-    )
-    return url
 
 
 @cli.command("worker", with_appcontext=False)
