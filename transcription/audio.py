@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydub import AudioSegment
-from pydub.exceptions import CouldntDecodeError
+
+#: Longest time ffmpeg may take to decode one recording (a 3-hour file takes a few seconds).
+FFMPEG_TIMEOUT = 120
 
 
 class AudioError(ValueError):
@@ -29,26 +32,47 @@ class PcmAudio:
 
 
 def normalise(path: Path, sample_rate: int) -> PcmAudio:
-    """Decode `path` (Twilio's 8 kHz µ-law WAV, PCM WAV at any rate, MP3, stereo, ...)."""
+    """Decode `path` (Twilio's 8 kHz µ-law WAV, PCM WAV at any rate, MP3, stereo, ...).
+
+    ffmpeg (the converter pydub is configured with) decodes, downmixes and resamples in one
+    pass straight to raw PCM on a pipe: half the cost of `AudioSegment.from_file`, which runs
+    ffprobe first and goes through temporary files.
+    """
     if not path.is_file():
         raise AudioError(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise AudioError(f"{path}: the file is empty")
+    command = [
+        AudioSegment.converter,
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        str(sample_rate),
+        "-f",
+        "s16le",
+        "-acodec",
+        "pcm_s16le",
+        "-",
+    ]
     try:
-        # ffmpeg resamples and downmixes while decoding; the set_* calls below are no-ops then,
-        # and cover the WAV files pydub reads without ffmpeg.
-        segment = AudioSegment.from_file(
-            str(path), parameters=["-ac", "1", "-ar", str(sample_rate), "-sample_fmt", "s16"]
-        )
-    except (CouldntDecodeError, IndexError, EOFError) as exc:
-        raise AudioError(f"{path}: not audio that ffmpeg can decode ({_first_line(exc)})") from None
-    segment = segment.set_channels(1).set_sample_width(2).set_frame_rate(sample_rate)
-    if len(segment.raw_data) == 0:
+        done = subprocess.run(command, capture_output=True, timeout=FFMPEG_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise AudioError(f"{path}: ffmpeg took longer than {FFMPEG_TIMEOUT} s") from None
+    if done.returncode != 0:
+        reason = _last_line(done.stderr.decode(errors="replace"))
+        raise AudioError(f"{path}: not audio that ffmpeg can decode ({reason})")
+    pcm = done.stdout[: len(done.stdout) // 2 * 2]
+    if not pcm:
         raise AudioError(f"{path}: the file holds no audio samples")
-    return PcmAudio(segment.raw_data, sample_rate)
+    return PcmAudio(pcm, sample_rate)
 
 
-def _first_line(exc: Exception) -> str:
-    lines = [line for line in str(exc).splitlines() if line.strip()]
-    tail = [line for line in lines if "Invalid data" in line or "error" in line.lower()]
-    return (tail or lines or [type(exc).__name__])[-1].strip()[:200]
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[-1] if lines else "no output")[:200]
