@@ -70,11 +70,13 @@ def _import_models() -> None:
 
 def _register_features(app: Flask) -> None:
     from hotline.health import bp as health_bp
+    from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
     from workers.queues import connect, start_embedded_worker
 
     app.register_blueprint(health_bp)
     app.register_blueprint(ivr_bp)
+    app.extensions["hotline.seeders"] = [seed_default_menu]
 
     job_queues = connect(app.config["HOTLINE_SETTINGS"])
     app.extensions["hotline.queues"] = job_queues

@@ -123,9 +123,10 @@ def scheduler() -> None:
 
 def _register_feature_commands() -> None:
     from hotline.accounts_cli import tokens, users
+    from ivr.cli import menu
     from transcription.cli import models, transcribe
 
-    for command in (users, tokens, models, transcribe):
+    for command in (users, tokens, menu, models, transcribe):
         cli.add_command(command)
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from flask import current_app
 from sqlalchemy import select
 
 from hotline.accounts import create_user
 from hotline.db import db
 from hotline.models import Role, User
 
-#: Feature seeders, run in order after the core one; each must be idempotent.
-SEEDERS: list[Callable[[], list[str]]] = []
+Seeder = Callable[[], list[str]]
 
 
 def seed_admin() -> list[str]:
@@ -24,7 +24,8 @@ def seed_admin() -> list[str]:
 
 
 def run_seed() -> list[str]:
+    """Run the core seeder, then those the features registered in the app factory."""
     messages = seed_admin()
-    for seeder in SEEDERS:
+    for seeder in current_app.extensions.get("hotline.seeders", []):
         messages += seeder()
     return messages

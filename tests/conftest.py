@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from hotline.app import create_app
 from hotline.db import db
 from hotline.settings import Settings, load_settings
+from ivr.versions import seed_default_menu
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -134,6 +135,7 @@ def make_app(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., o
         app = create_app(settings=make_settings(**overrides), test_config={"TESTING": True})
         with app.app_context():
             db.create_all()
+            seed_default_menu()
         apps.append(app)
         return app
 

@@ -16,12 +16,11 @@ def _call(app, sid: str = "CA" + "a" * 32) -> Call | None:  # noqa: ANN001
         return db.session.scalar(select(Call).where(Call.call_sid == sid))
 
 
-def test_voice_greets_in_mandarin_and_english_and_records_the_call(app, client) -> None:  # noqa: ANN001
+def test_voice_answers_the_menu_and_records_the_call(app, client) -> None:  # noqa: ANN001
     response = post_signed(client, "/twilio/voice", call_params())
     assert response.mimetype == "text/xml"
     root = parse_twiml(response.data)
-    says = root.findall("Say")
-    assert [say.get("language") for say in says] == ["zh-CN", "en-US"]
+    says = root.findall("Gather/Say")
     assert "12315" in says[0].text
     call = _call(app)
     assert call is not None
@@ -67,7 +66,8 @@ def test_fallback_apologises_hangs_up_and_logs_the_error_code(client, caplog) ->
         )
     root = parse_twiml(response.data)
     assert response.status_code == 200
-    assert [child.tag for child in root] == ["Say", "Say", "Hangup"]
+    assert [child.tag for child in root] == ["Say", "Say", "Record", "Hangup"]
+    assert root.find("Record").get("recordingStatusCallback") == "/twilio/recording"
     assert "ErrorCode=11200" in caplog.text
 
 
@@ -81,5 +81,5 @@ def test_malformed_call_sid_gets_safe_twiml_not_a_500(app, client) -> None:  # n
     response = post_signed(client, "/twilio/voice", call_params(call_sid="x" * 5000))
     assert response.status_code == 200
     root = parse_twiml(response.data)
-    assert root.find("Hangup") is not None
+    assert root.find("Record") is not None
     assert _call(app, "x" * 5000) is None

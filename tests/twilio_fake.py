@@ -138,3 +138,52 @@ def _check(element: ET.Element) -> None:
         raise TwimlError(f"<{element.tag}> must be empty")
     if element.tag in NEEDS_TEXT and not (element.text or "").strip():
         raise TwimlError(f"<{element.tag}> needs text content")
+
+
+# -- driving a whole call ---------------------------------------------------------------------
+
+
+class CallDriver:
+    """Plays one call through the webhooks the way Twilio would, signing every request."""
+
+    def __init__(self, client, call_sid: str = "CA" + "c" * 32, caller: str = "+8613800138000",  # noqa: ANN001
+                 base: str = "http://localhost") -> None:
+        self.client = client
+        self.base = base
+        self.params = call_params(call_sid, From=caller, Caller=caller)
+        self.twiml: ET.Element | None = None
+
+    def post(self, url: str, **extra: str) -> ET.Element:
+        path = url.removeprefix(self.base)
+        response = post_signed(self.client, path, {**self.params, **extra}, base=self.base)
+        assert response.status_code == 200, response.data
+        assert response.mimetype == "text/xml"
+        self.twiml = parse_twiml(response.data)
+        return self.twiml
+
+    def start(self) -> ET.Element:
+        return self.post("/twilio/voice")
+
+    def gather(self) -> ET.Element:
+        assert self.twiml is not None
+        gather = self.twiml.find("Gather")
+        assert gather is not None, f"no <Gather> in {ET.tostring(self.twiml, encoding='unicode')}"
+        return gather
+
+    def press(self, digits: str) -> ET.Element:
+        """Answer the current <Gather> with `digits` ('' is a timeout with actionOnEmptyResult)."""
+        return self.post(self.gather().get("action"), Digits=digits)
+
+    def follow(self, verb: str, **extra: str) -> ET.Element:
+        """Post to the action URL of the current document's `verb` (Dial, Enqueue, Record)."""
+        assert self.twiml is not None
+        element = self.twiml.find(verb)
+        assert element is not None, f"no <{verb}>"
+        return self.post(element.get("action"), **extra)
+
+    def says(self) -> list[str]:
+        assert self.twiml is not None
+        return [el.text or "" for el in self.twiml.iter("Say")]
+
+    def spoken(self) -> str:
+        return " ".join(self.says())

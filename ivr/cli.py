@@ -1,0 +1,102 @@
+"""`hotline menu validate|import|export|publish|list`: menu documents from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from hotline.db import db
+from ivr.menu import InvalidMenu, dump_yaml, load_document_text, validate_document
+from ivr.models import MenuVersion
+from ivr.versions import VersionError, get_version, import_text, publish, published_version
+
+
+def _print_problems(problems: list) -> None:
+    for problem in problems:
+        click.secho(f"  {problem}", fg="red", err=True)
+
+
+@click.group()
+def menu() -> None:
+    """Validate, import, export and publish menu documents."""
+
+
+@menu.command("validate", context_settings={"ignore_unknown_options": False})
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def menu_validate(file: Path) -> None:
+    """Check a YAML/JSON menu document; exit 1 listing every problem with its path."""
+    try:
+        problems = validate_document(load_document_text(file.read_text(encoding="utf-8")))
+    except InvalidMenu as exc:
+        problems = exc.problems
+    if problems:
+        click.secho(f"{file}: {len(problems)} problem(s)", fg="red", err=True)
+        _print_problems(problems)
+        raise SystemExit(1)
+    click.echo(f"{file}: valid")
+
+
+@menu.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--publish", "publish_now", is_flag=True, help="Publish it at once.")
+@click.option("--comment", default="", help="A note kept with the version.")
+@click.option("--author", default="cli")
+def menu_import(file: Path, publish_now: bool, comment: str, author: str) -> None:
+    """Store FILE as a new menu version (refused when invalid)."""
+    try:
+        version = import_text(
+            file.read_text(encoding="utf-8"),
+            author=author,
+            comment=comment,
+            publish_now=publish_now,
+        )
+    except InvalidMenu as exc:
+        click.secho(f"{file}: not imported, {len(exc.problems)} problem(s)", fg="red", err=True)
+        _print_problems(exc.problems)
+        raise SystemExit(1) from None
+    click.echo(f"imported as version {version.number} ({version.status})")
+
+
+@menu.command("export")
+@click.option("--version", "number", type=int, help="Version number (default: the published one).")
+@click.option("--json", "as_json", is_flag=True)
+def menu_export(number: int | None, as_json: bool) -> None:
+    """Print a menu version as YAML (or JSON)."""
+    try:
+        version = get_version(number) if number else published_version()
+    except VersionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if version is None:
+        raise click.ClickException("no published menu; run `hotline seed` or `hotline menu import`")
+    if as_json:
+        click.echo(json.dumps(version.document, ensure_ascii=False, indent=2))
+    else:
+        click.echo(dump_yaml(version.document), nl=False)
+
+
+@menu.command("publish")
+@click.argument("number", type=int)
+def menu_publish(number: int) -> None:
+    """Publish version NUMBER (also how to roll back to an older one)."""
+    try:
+        version = publish(number)
+    except VersionError as exc:
+        raise click.ClickException(str(exc)) from None
+    except InvalidMenu as exc:
+        click.secho(f"version {number} is invalid and was not published:", fg="red", err=True)
+        _print_problems(exc.problems)
+        raise SystemExit(1) from None
+    click.echo(f"published version {version.number}")
+
+
+@menu.command("list")
+def menu_list() -> None:
+    """Every version with its status, author and time."""
+    for version in db.session.scalars(select(MenuVersion).order_by(MenuVersion.number)):
+        click.echo(
+            f"{version.number}\t{version.status}\t{version.created_by}\t"
+            f"{version.created_at:%Y-%m-%d %H:%M}\t{version.comment}"
+        )

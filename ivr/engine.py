@@ -1,0 +1,366 @@
+"""The IVR engine: a menu node (+ the caller's input) → TwiML, built with twilio's VoiceResponse.
+
+Stateless between requests: everything a step needs is in its URL (menu version, node,
+attempt, language) and Twilio's parameters, plus the call row. Nodes that need no input
+(`message`, `hours`) are followed inside the same reply, so the caller hears no gap.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from hotline.db import db
+from ivr.hours import is_open
+from ivr.menu import (
+    DIGITS,
+    HangupNode,
+    HoursNode,
+    KnowledgeNode,
+    LanguageNode,
+    LookupNode,
+    MenuDocument,
+    MenuNode,
+    MessageNode,
+    Node,
+    Prompt,
+    QueueNode,
+    SurveyNode,
+    TransferNode,
+    VoicemailNode,
+)
+from ivr.models import Call, CallStep
+from ivr.phrases import phrase
+from ivr.twiml import RECORDING_CALLBACK
+
+log = logging.getLogger(__name__)
+
+#: Nodes followed inside one reply before the engine gives up (validation forbids loops anyway).
+MAX_INLINE_STEPS = 20
+
+
+class UnknownNode(LookupError):
+    pass
+
+
+@dataclass
+class Step:
+    """One webhook's view of the call: the pinned menu, the language, the call row, the clock."""
+
+    doc: MenuDocument
+    version: int
+    call: Call
+    language: str
+    params: Mapping[str, str]
+    now: Callable[[], datetime]
+    lookup: Callable[[str, str], str | None] = field(default=lambda digits, caller: None)
+    response: VoiceResponse = field(default_factory=VoiceResponse)
+    inline_steps: int = 0
+
+    # -- URLs ----------------------------------------------------------------------------------
+
+    def url(self, node_id: str, action: str = "", **query: object) -> str:
+        """Path of a webhook for `node_id` on this call's pinned version (Twilio resolves it)."""
+        suffix = f"/{action}" if action else ""
+        values = {"lang": self.language, **{k: v for k, v in query.items() if v is not None}}
+        return f"/twilio/ivr/{self.version}/{node_id}{suffix}?{urlencode(values)}"
+
+    # -- speaking ------------------------------------------------------------------------------
+
+    def say(self, target: VoiceResponse | Gather, prompts: Mapping[str, Prompt]) -> None:
+        prompt = prompts.get(self.language) or prompts.get(self.doc.default_language)
+        if prompt is None:
+            return
+        if prompt.play:
+            target.play(prompt.play)
+        else:
+            self.say_text(target, prompt.say or "")
+
+    def say_text(self, target: VoiceResponse | Gather, text: str) -> None:
+        voice = self.doc.voices.get(self.language)
+        target.say(
+            text,
+            voice=voice.voice if voice else None,
+            language=voice.language if voice else self.language,
+        )
+
+    def say_phrase(self, key: str, **values: str) -> None:
+        self.say_text(self.response, phrase(key, self.language, **values))
+
+    # -- entering nodes ------------------------------------------------------------------------
+
+    def enter(self, node_id: str, attempt: int = 1, digits: str | None = None) -> VoiceResponse:
+        node = self.doc.node(node_id)
+        if node is None:
+            raise UnknownNode(node_id)
+        self.inline_steps += 1
+        if self.inline_steps > MAX_INLINE_STEPS:
+            raise RuntimeError(f"more than {MAX_INLINE_STEPS} nodes without caller input")
+        db.session.add(CallStep(call_id=self.call.id, node_id=node.id, digits=digits))
+        RENDERERS[node.kind](self, node, attempt)
+        return self.response
+
+    def finish(self, next_id: str | None) -> None:
+        """Go on to `next_id`, or say goodbye and hang up when there is none."""
+        if next_id:
+            self.enter(next_id)
+        else:
+            self.say_phrase("goodbye")
+            self.response.hangup()
+
+    def retry_or_fallback(
+        self, node: Node, attempt: int, reason: str, fallback: str | None
+    ) -> VoiceResponse:
+        """No input or a wrong key: replay the node, or after its last attempt take the fallback."""
+        limit = getattr(node, "attempts", 2)
+        if attempt >= limit:
+            if fallback:
+                return self.enter(fallback)
+            self.say_phrase("goodbye")
+            self.response.hangup()
+            return self.response
+        self.say_phrase(reason)
+        return self.enter(node.id, attempt=attempt + 1)
+
+    # -- caller input --------------------------------------------------------------------------
+
+    def handle_input(self, node_id: str, attempt: int) -> VoiceResponse:
+        node = self.doc.node(node_id)
+        if node is None:
+            raise UnknownNode(node_id)
+        raw = self.params.get("Digits", "")
+        handler = INPUT_HANDLERS.get(node.kind)
+        if handler is None:  # input posted to a node that never asked for it
+            return self.enter(node.id)
+        return handler(self, node, attempt, raw)
+
+
+# -- rendering, one function per kind ----------------------------------------------------------
+
+
+def _gather(step: Step, node: Node, attempt: int, **options: object) -> Gather:
+    return step.response.gather(
+        action=step.url(node.id, "input", attempt=attempt),
+        method="POST",
+        action_on_empty_result=True,
+        **options,
+    )
+
+
+def render_menu(step: Step, node: MenuNode | LanguageNode | KnowledgeNode, attempt: int) -> None:
+    gather = _gather(step, node, attempt, num_digits=1, timeout=node.timeout)
+    step.say(gather, node.prompt)
+
+
+def render_message(step: Step, node: MessageNode, attempt: int) -> None:
+    step.say(step.response, node.prompt)
+    step.finish(node.next)
+
+
+def render_hours(step: Step, node: HoursNode, attempt: int) -> None:
+    step.say(step.response, node.prompt)
+    branch = node.open if is_open(step.doc.hours, step.now()) else node.closed
+    step.finish(branch)
+
+
+def render_queue(step: Step, node: QueueNode, attempt: int) -> None:
+    step.say(step.response, node.prompt)
+    step.response.enqueue(
+        node.queue,
+        wait_url=f"/twilio/queue/wait?{urlencode({'lang': step.language})}",
+        wait_url_method="POST",
+        action=step.url(node.id, "queue-done"),
+        method="POST",
+    )
+
+
+def render_voicemail(step: Step, node: VoicemailNode, attempt: int) -> None:
+    step.say(step.response, node.prompt)
+    step.response.record(
+        action=step.url(node.id, "recorded"),
+        method="POST",
+        max_length=node.max_length,
+        finish_on_key=node.finish_on_key,
+        play_beep=True,
+        trim="trim-silence",
+        recording_status_callback=f"{RECORDING_CALLBACK}?{urlencode({'lang': step.language})}",
+        recording_status_callback_method="POST",
+        recording_status_callback_event="completed absent",
+    )
+    # Reached only if Record ends without posting to its action (no audio at all).
+    step.finish(node.next)
+
+
+def render_transfer(step: Step, node: TransferNode, attempt: int) -> None:
+    step.say(step.response, node.prompt)
+    caller_id = {"caller": step.params.get("From"), "hotline": step.params.get("To")}.get(
+        node.caller_id, node.caller_id
+    )
+    dial = step.response.dial(
+        action=step.url(node.id, "dial-done"),
+        method="POST",
+        timeout=node.timeout,
+        caller_id=caller_id or None,
+    )
+    dial.number(node.number)
+
+
+def render_lookup(step: Step, node: LookupNode, attempt: int) -> None:
+    gather = _gather(step, node, attempt, finish_on_key="#", timeout=node.timeout)
+    step.say(gather, node.prompt)
+
+
+def render_survey(step: Step, node: SurveyNode, attempt: int) -> None:
+    gather = _gather(step, node, attempt, num_digits=1, timeout=node.timeout)
+    step.say(gather, node.prompt)
+
+
+def render_hangup(step: Step, node: HangupNode, attempt: int) -> None:
+    step.say(step.response, node.prompt)
+    step.response.hangup()
+
+
+RENDERERS: dict[str, Callable[..., None]] = {
+    "menu": render_menu,
+    "language": render_menu,
+    "knowledge": render_menu,
+    "message": render_message,
+    "hours": render_hours,
+    "queue": render_queue,
+    "voicemail": render_voicemail,
+    "transfer": render_transfer,
+    "lookup": render_lookup,
+    "survey": render_survey,
+    "hangup": render_hangup,
+}
+
+
+# -- caller input, one function per kind that gathers ------------------------------------------
+
+
+def _single_key(raw: str) -> str | None:
+    return raw if len(raw) == 1 and raw in DIGITS else None
+
+
+def input_menu(step: Step, node: MenuNode, attempt: int, raw: str) -> VoiceResponse:
+    key = _single_key(raw)
+    if key == "*":
+        return step.enter(node.id, attempt=attempt, digits=key)
+    option = next((o for o in node.options if o.digit == key), None)
+    if option is not None:
+        return step.enter(option.target, digits=key)
+    if key == "0" and step.doc.operator_queue:
+        return step.enter(step.doc.operator_queue, digits=key)
+    return step.retry_or_fallback(node, attempt, "invalid" if raw else "no_input", node.fallback)
+
+
+def input_language(step: Step, node: LanguageNode, attempt: int, raw: str) -> VoiceResponse:
+    key = _single_key(raw)
+    option = next((o for o in node.options if o.digit == key), None)
+    if option is None:
+        return step.retry_or_fallback(
+            node, attempt, "invalid" if raw else "no_input", node.fallback
+        )
+    step.language = option.language or step.language
+    step.call.language = step.language
+    return step.enter(option.target, digits=key)
+
+
+def input_knowledge(step: Step, node: KnowledgeNode, attempt: int, raw: str) -> VoiceResponse:
+    key = _single_key(raw)
+    if key == "*":
+        return step.enter(node.id, attempt=attempt, digits=key)
+    option = next((o for o in node.options if o.digit == key), None)
+    if option is None:
+        return step.retry_or_fallback(
+            node, attempt, "invalid" if raw else "no_input", node.fallback
+        )
+    db.session.add(CallStep(call_id=step.call.id, node_id=f"{node.id}#{key}", digits=key))
+    step.say(step.response, option.prompt)
+    return step.enter(option.target)
+
+
+def input_lookup(step: Step, node: LookupNode, attempt: int, raw: str) -> VoiceResponse:
+    digits = raw if raw.isdigit() and 8 <= len(raw) <= 16 else ""
+    status = step.lookup(digits, step.call.from_number) if digits else None
+    if status is None:
+        if attempt < 2:
+            step.say_phrase("lookup_none")
+            return step.enter(node.id, attempt=attempt + 1)
+        step.say_phrase("lookup_none")
+    else:
+        step.say_text(step.response, status)
+    step.finish(node.next)
+    return step.response
+
+
+def input_survey(step: Step, node: SurveyNode, attempt: int, raw: str) -> VoiceResponse:
+    key = _single_key(raw)
+    if key is None or key not in "12345":
+        if attempt < 2:
+            step.say_phrase("invalid" if raw else "no_input")
+            return step.enter(node.id, attempt=attempt + 1)
+        step.say_phrase("goodbye")
+        step.response.hangup()
+        return step.response
+    step.call.satisfaction = int(key)
+    db.session.add(CallStep(call_id=step.call.id, node_id=f"{node.id}#rating", digits=key))
+    step.say_phrase("survey_thanks")
+    step.response.hangup()
+    return step.response
+
+
+INPUT_HANDLERS: dict[str, Callable[..., VoiceResponse]] = {
+    "menu": input_menu,
+    "language": input_language,
+    "knowledge": input_knowledge,
+    "lookup": input_lookup,
+    "survey": input_survey,
+}
+
+
+# -- results of Dial, Enqueue and Record -------------------------------------------------------
+
+
+def dial_done(step: Step, node_id: str) -> VoiceResponse:
+    node = step.doc.node(node_id)
+    if not isinstance(node, TransferNode):
+        raise UnknownNode(node_id)
+    status = step.params.get("DialCallStatus", "")
+    if status == "completed":
+        step.response.hangup()
+        return step.response
+    log.info("transfer from %s to %s ended %r", step.call.call_sid, node.number, status)
+    step.say_phrase("transfer_failed")
+    step.finish(node.fallback)
+    return step.response
+
+
+def queue_done(step: Step, node_id: str) -> VoiceResponse:
+    node = step.doc.node(node_id)
+    if not isinstance(node, QueueNode):
+        raise UnknownNode(node_id)
+    result = step.params.get("QueueResult", "")
+    if result in ("bridged", "bridging-in-process", "hangup"):
+        step.response.hangup()
+        return step.response
+    step.say_phrase("queue_unavailable")
+    step.finish(node.overflow)
+    return step.response
+
+
+def recorded(step: Step, node_id: str) -> VoiceResponse:
+    node = step.doc.node(node_id)
+    if not isinstance(node, VoicemailNode):
+        raise UnknownNode(node_id)
+    if node.next:
+        step.enter(node.next)
+    else:
+        step.say_phrase("recorded")
+        step.response.hangup()
+    return step.response

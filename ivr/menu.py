@@ -1,0 +1,527 @@
+"""The menu document: its schema (pydantic) and the checks that decide whether it may be published.
+
+A document is a set of nodes with ids and kinds, prompts per language, and options that point
+at other nodes. `validate_document` never raises on bad input: it returns every problem with
+the path of the node or field it concerns, e.g. `nodes.complaint.options[2].target`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Annotated, Any, ClassVar, Literal
+
+import phonenumbers
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+NODE_ID = r"^[a-z][a-z0-9_-]{0,47}$"
+DIGITS = "0123456789*#"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SHORT_SERVICE_NUMBER = re.compile(r"^\d{3,6}$")  # 12345, 12331, 110 ...
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Prompt(Strict):
+    """What the caller hears in one language: TTS text (`say`) or an audio URL (`play`)."""
+
+    say: str | None = Field(None, max_length=2000)
+    play: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Prompt:
+        if bool(self.say) == bool(self.play):
+            raise ValueError("a prompt has exactly one of `say` (text) or `play` (audio URL)")
+        if self.play and not (self.play.startswith(("https://", "http://", "/"))):
+            raise ValueError("`play` must be an http(s) URL or a path on this app")
+        return self
+
+
+def _prompt_shorthand(value: Any) -> Any:
+    """`prompt: {zh-CN: 文本}` is short for `prompt: {zh-CN: {say: 文本}}`."""
+    if isinstance(value, dict):
+        return {lang: {"say": p} if isinstance(p, str) else p for lang, p in value.items()}
+    return value
+
+
+Prompts = Annotated[dict[str, Prompt], Field(default_factory=dict)]
+
+
+class Option(Strict):
+    digit: str = Field(pattern=r"^[0-9*#]$")
+    target: str
+    language: str | None = None  # for `language` nodes: the language this digit chooses
+    prompt: Prompts  # for `knowledge` nodes: the answer read for this digit
+
+    @field_validator("prompt", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return _prompt_shorthand(value)
+
+
+class NodeBase(Strict):
+    id: str = Field(pattern=NODE_ID)
+    prompt: Prompts
+
+    @field_validator("prompt", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return _prompt_shorthand(value)
+
+    #: Node kinds whose prompt must exist in every configured language.
+    needs_prompt: ClassVar[bool] = False
+
+    def targets(self) -> list[tuple[str, str]]:
+        """(field path, node id) for every node this one can lead to."""
+        return []
+
+
+class GatherNode(NodeBase):
+    """Shared by the kinds that ask for a key press."""
+
+    options: list[Option] = Field(default_factory=list)
+    timeout: int = Field(5, ge=1, le=60)
+    attempts: int = Field(3, ge=1, le=9)
+    fallback: str | None = None
+
+    def targets(self) -> list[tuple[str, str]]:
+        found = [(f"options[{i}].target", o.target) for i, o in enumerate(self.options)]
+        if self.fallback:
+            found.append(("fallback", self.fallback))
+        return found
+
+
+class MenuNode(GatherNode):
+    kind: Literal["menu"]
+    needs_prompt: ClassVar[bool] = True
+
+
+class LanguageNode(GatherNode):
+    kind: Literal["language"]
+    needs_prompt: ClassVar[bool] = True
+
+
+class KnowledgeNode(GatherNode):
+    """Self-service answers: each digit reads its answer, then the call goes to its target."""
+
+    kind: Literal["knowledge"]
+    needs_prompt: ClassVar[bool] = True
+
+
+class MessageNode(NodeBase):
+    kind: Literal["message"]
+    next: str | None = None  # None: hang up after the message
+    needs_prompt: ClassVar[bool] = True
+
+    def targets(self) -> list[tuple[str, str]]:
+        return [("next", self.next)] if self.next else []
+
+
+class HoursNode(NodeBase):
+    kind: Literal["hours"]
+    open: str | None = None
+    closed: str | None = None
+
+    def targets(self) -> list[tuple[str, str]]:
+        return [(name, t) for name, t in (("open", self.open), ("closed", self.closed)) if t]
+
+
+class QueueNode(NodeBase):
+    kind: Literal["queue"]
+    queue: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    overflow: str | None = None
+
+    def targets(self) -> list[tuple[str, str]]:
+        return [("overflow", self.overflow)] if self.overflow else []
+
+
+class VoicemailNode(NodeBase):
+    kind: Literal["voicemail"]
+    max_length: int = Field(120, ge=5, le=600)
+    finish_on_key: str = Field("#", pattern=r"^[0-9*#]$")
+    next: str | None = None  # None: thank the caller and hang up
+    needs_prompt: ClassVar[bool] = True
+
+    def targets(self) -> list[tuple[str, str]]:
+        return [("next", self.next)] if self.next else []
+
+
+class TransferNode(NodeBase):
+    kind: Literal["transfer"]
+    number: str
+    caller_id: str = Field("caller", description="`caller`, `hotline`, or an E.164 number")
+    timeout: int = Field(30, ge=5, le=120)
+    fallback: str | None = None
+
+    def targets(self) -> list[tuple[str, str]]:
+        return [("fallback", self.fallback)] if self.fallback else []
+
+
+class LookupNode(NodeBase):
+    """Ticket status by number (the digits of `12315-20261122-0001`), for its own caller."""
+
+    kind: Literal["lookup"]
+    next: str | None = None
+    timeout: int = Field(10, ge=3, le=60)
+    needs_prompt: ClassVar[bool] = True
+
+    def targets(self) -> list[tuple[str, str]]:
+        return [("next", self.next)] if self.next else []
+
+
+class SurveyNode(NodeBase):
+    kind: Literal["survey"]
+    timeout: int = Field(8, ge=1, le=60)
+    needs_prompt: ClassVar[bool] = True
+
+
+class HangupNode(NodeBase):
+    kind: Literal["hangup"]
+
+
+Node = Annotated[
+    MenuNode
+    | LanguageNode
+    | KnowledgeNode
+    | MessageNode
+    | HoursNode
+    | QueueNode
+    | VoicemailNode
+    | TransferNode
+    | LookupNode
+    | SurveyNode
+    | HangupNode,
+    Field(discriminator="kind"),
+]
+
+#: Kinds that move on without waiting for the caller; a cycle made only of these never ends.
+NO_INPUT_KINDS = frozenset({"message", "hours"})
+
+
+class Voice(Strict):
+    voice: str | None = None
+    language: str
+
+
+class DateOverride(Strict):
+    date: date
+    closed: bool = False
+    hours: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Hours(Strict):
+    """Opening hours: weekly ranges, China's holiday calendar, and single-date overrides."""
+
+    timezone: str = "Asia/Shanghai"
+    weekly: dict[str, list[str]] = Field(default_factory=dict)
+    china_calendar: bool = True
+    workday_hours: list[str] = Field(default_factory=list)
+    overrides: list[DateOverride] = Field(default_factory=list)
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekdays(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - set(WEEKDAYS)
+        if unknown:
+            raise ValueError(f"unknown weekday(s) {sorted(unknown)}; use {', '.join(WEEKDAYS)}")
+        for ranges in value.values():
+            for item in ranges:
+                parse_range(item)
+        return value
+
+    @field_validator("workday_hours")
+    @classmethod
+    def _ranges(cls, value: list[str]) -> list[str]:
+        for item in value:
+            parse_range(item)
+        return value
+
+
+def parse_range(text: str) -> tuple[time, time]:
+    """`08:30-17:30` → (08:30, 17:30); `24:00` is the end of the day."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", text.strip())
+    if not match:
+        raise ValueError(f"time range {text!r} is not HH:MM-HH:MM")
+    h1, m1, h2, m2 = map(int, match.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+        raise ValueError(f"time range {text!r} has an impossible time")
+    start, end = time(h1, m1), (time.max if h2 == 24 else time(h2, m2))
+    if end <= start:
+        raise ValueError(f"time range {text!r} ends before it starts")
+    return start, end
+
+
+class MenuDocument(Strict):
+    title: str = ""
+    start: str
+    languages: list[str] = Field(min_length=1)
+    default_language: str
+    voices: dict[str, Voice] = Field(default_factory=dict)
+    hours: Hours = Field(default_factory=Hours)
+    operator_queue: str | None = None  # the node `0` leads to from any menu, where set
+    nodes: list[Node] = Field(min_length=1)
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class InvalidMenu(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(map(str, problems[:10])))
+
+
+def load_document_text(text: str) -> dict[str, Any]:
+    """YAML or JSON text → a dict (JSON is YAML); a clear InvalidMenu when it is neither."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidMenu([Problem("document", f"not valid YAML/JSON: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise InvalidMenu([Problem("document", "the document must be a mapping with `nodes`")])
+    return data
+
+
+def parse_document(data: Any) -> MenuDocument:
+    """A valid MenuDocument, or InvalidMenu listing every problem with its path."""
+    problems = validate_document(data)
+    if problems:
+        raise InvalidMenu(problems)
+    return MenuDocument.model_validate(data)
+
+
+def validate_document(data: Any) -> list[Problem]:
+    """Every problem in `data`; an empty list means it may be published."""
+    try:
+        document = MenuDocument.model_validate(data)
+    except ValidationError as exc:
+        return [
+            Problem(_schema_path(data, error["loc"]), error["msg"].removeprefix("Value error, "))
+            for error in exc.errors()
+        ]
+    return _graph_problems(document)
+
+
+def _schema_path(data: Any, loc: tuple[Any, ...]) -> str:
+    """pydantic's location, with node indexes replaced by node ids where the id is known."""
+    parts: list[str] = []
+    items = list(loc)
+    if len(items) >= 2 and items[0] == "nodes" and isinstance(items[1], int):
+        node_id = None
+        if isinstance(data, dict) and isinstance(data.get("nodes"), list):
+            nodes = data["nodes"]
+            if items[1] < len(nodes) and isinstance(nodes[items[1]], dict):
+                node_id = nodes[items[1]].get("id")
+        parts.append(f"nodes.{node_id}" if isinstance(node_id, str) else f"nodes[{items[1]}]")
+        items = items[2:]
+        if (
+            items
+            and isinstance(items[0], str)
+            and items[0]
+            in {
+                "menu",
+                "language",
+                "knowledge",
+                "message",
+                "hours",
+                "queue",
+                "voicemail",
+                "transfer",
+                "lookup",
+                "survey",
+                "hangup",
+            }
+        ):
+            items = items[1:]  # the discriminator's tag, noise for a reader
+    for item in items:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "document"
+
+
+def valid_transfer_number(number: str) -> bool:
+    if SHORT_SERVICE_NUMBER.match(number):
+        return True
+    if not number.startswith("+"):
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _graph_problems(doc: MenuDocument) -> list[Problem]:
+    problems: list[Problem] = []
+    ids: dict[str, int] = defaultdict(int)
+    for node in doc.nodes:
+        ids[node.id] += 1
+    for node_id, count in ids.items():
+        if count > 1:
+            problems.append(Problem(f"nodes.{node_id}", f"node id used {count} times"))
+    if doc.start not in ids:
+        problems.append(Problem("start", f"unknown node {doc.start!r}"))
+    if doc.default_language not in doc.languages:
+        problems.append(
+            Problem("default_language", f"{doc.default_language!r} is not in `languages`")
+        )
+    if doc.operator_queue and doc.operator_queue not in ids:
+        problems.append(Problem("operator_queue", f"unknown node {doc.operator_queue!r}"))
+
+    for node in doc.nodes:
+        path = f"nodes.{node.id}"
+        for field, target in node.targets():
+            if target not in ids:
+                problems.append(Problem(f"{path}.{field}", f"unknown node {target!r}"))
+        if node.needs_prompt:
+            for lang in doc.languages:
+                if lang not in node.prompt:
+                    problems.append(Problem(f"{path}.prompt", f"no prompt for {lang}"))
+        problems.extend(_kind_problems(doc, node, path))
+
+    problems.extend(_reachability(doc, ids))
+    problems.extend(_redirect_loops(doc, ids))
+    return problems
+
+
+def _kind_problems(doc: MenuDocument, node: Node, path: str) -> list[Problem]:
+    problems = []
+    if isinstance(node, GatherNode):
+        seen: dict[str, int] = {}
+        for i, option in enumerate(node.options):
+            if option.digit in seen:
+                problems.append(
+                    Problem(
+                        f"{path}.options[{i}].digit",
+                        f"digit {option.digit} is already used by options[{seen[option.digit]}]",
+                    )
+                )
+            seen.setdefault(option.digit, i)
+        if isinstance(node, MenuNode):
+            exits = [o for o in node.options if o.target != node.id]
+            if not exits and not node.fallback:
+                problems.append(
+                    Problem(path, "menu has no way out: no option leads elsewhere and no fallback")
+                )
+            if "*" in seen:
+                problems.append(Problem(f"{path}.options", "* is reserved for repeating the menu"))
+        if isinstance(node, LanguageNode):
+            for i, option in enumerate(node.options):
+                if option.language not in doc.languages:
+                    problems.append(
+                        Problem(
+                            f"{path}.options[{i}].language",
+                            f"{option.language!r} is not one of the menu's languages",
+                        )
+                    )
+            if not node.options:
+                problems.append(Problem(path, "a language node needs at least one option"))
+        if isinstance(node, KnowledgeNode):
+            for i, option in enumerate(node.options):
+                for lang in doc.languages:
+                    if lang not in option.prompt:
+                        problems.append(
+                            Problem(f"{path}.options[{i}].prompt", f"no answer for {lang}")
+                        )
+    if isinstance(node, HoursNode):
+        for branch in ("open", "closed"):
+            if not getattr(node, branch):
+                problems.append(
+                    Problem(f"{path}.{branch}", "an hours node needs both `open` and `closed`")
+                )
+    if isinstance(node, TransferNode):
+        if not valid_transfer_number(node.number):
+            problems.append(
+                Problem(
+                    f"{path}.number", f"{node.number!r} is not an E.164 number or a service number"
+                )
+            )
+        if node.caller_id not in ("caller", "hotline") and not valid_transfer_number(
+            node.caller_id
+        ):
+            problems.append(
+                Problem(
+                    f"{path}.caller_id",
+                    f"{node.caller_id!r} is not `caller`, `hotline` or a number",
+                )
+            )
+    for lang in node.prompt:
+        if lang not in doc.languages:
+            problems.append(
+                Problem(f"{path}.prompt.{lang}", f"{lang} is not one of the menu's languages")
+            )
+    return problems
+
+
+def _edges(doc: MenuDocument, ids: dict[str, int]) -> dict[str, list[str]]:
+    edges = {n.id: [t for _, t in n.targets() if t in ids] for n in doc.nodes}
+    if doc.operator_queue and doc.operator_queue in ids:
+        for node in doc.nodes:
+            if isinstance(node, MenuNode):
+                edges[node.id].append(doc.operator_queue)
+    return edges
+
+
+def _reachability(doc: MenuDocument, ids: dict[str, int]) -> list[Problem]:
+    if doc.start not in ids:
+        return []
+    edges = _edges(doc, ids)
+    seen, stack = {doc.start}, [doc.start]
+    while stack:
+        for target in edges[stack.pop()]:
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return [
+        Problem(f"nodes.{n.id}", "unreachable from the start node")
+        for n in doc.nodes
+        if n.id not in seen
+    ]
+
+
+def _redirect_loops(doc: MenuDocument, ids: dict[str, int]) -> list[Problem]:
+    """Cycles made only of nodes that move on by themselves: the call would loop forever."""
+    auto = {n.id for n in doc.nodes if n.kind in NO_INPUT_KINDS}
+    edges = {k: [t for t in v if t in auto] for k, v in _edges(doc, ids).items() if k in auto}
+    problems, state = [], dict.fromkeys(auto, 0)  # 0 new, 1 on the stack, 2 done
+
+    def visit(node_id: str, trail: list[str]) -> None:
+        state[node_id] = 1
+        trail.append(node_id)
+        for target in edges[node_id]:
+            if state[target] == 1:
+                loop = trail[trail.index(target) :] + [target]
+                problems.append(
+                    Problem(
+                        f"nodes.{target}", "redirect loop with no caller input: " + " → ".join(loop)
+                    )
+                )
+            elif state[target] == 0:
+                visit(target, trail)
+        trail.pop()
+        state[node_id] = 2
+
+    for node_id in sorted(auto):
+        if state[node_id] == 0:
+            visit(node_id, [])
+    return problems
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

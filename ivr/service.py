@@ -1,0 +1,140 @@
+"""The IVR's service functions: start a call on the published menu, continue it on its own.
+
+Web handlers call these and nothing else. Every failure inside becomes safe TwiML here or in
+the blueprint's error handler; a caller never hears silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline.db import db
+from ivr import calls, engine
+from ivr.menu import MenuDocument
+from ivr.models import Call, MenuVersion
+from ivr.phrases import phrase, status_word
+from ivr.twiml import apology_with_voicemail
+from ivr.versions import documents, published_version
+from tickets.lookup import status_for_caller
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("enter", "input", "dial-done", "queue-done", "recorded")
+
+
+def clock() -> Callable[[], datetime]:
+    return current_app.extensions.get("hotline.clock") or (lambda: datetime.now(UTC))
+
+
+def _lookup_text(language: str) -> Callable[[str, str], str | None]:
+    def lookup(digits: str, caller: str) -> str | None:
+        found = status_for_caller(digits, caller)
+        if found is None:
+            return None
+        number, state = found
+        return phrase("lookup_status", language, number=number, status=status_word(state, language))
+
+    return lookup
+
+
+def _step(
+    version: MenuVersion,
+    doc: MenuDocument,
+    call: Call,
+    language: str | None,
+    params: Mapping[str, str],
+) -> engine.Step:
+    if language not in doc.languages:
+        language = call.language if call.language in doc.languages else doc.default_language
+    return engine.Step(
+        doc=doc,
+        version=version.number,
+        call=call,
+        language=language,
+        params=params,
+        now=clock(),
+        lookup=_lookup_text(language),
+    )
+
+
+def start_call(params: Mapping[str, str]) -> VoiceResponse:
+    """First webhook of a call: pin it to the published menu and render the start node."""
+    call = calls.find_or_create_call(params)
+    version = published_version()
+    if version is None:
+        log.error("call %s: no published menu; answered with the apology", call.call_sid)
+        return apology_with_voicemail()
+    if call.menu_version_id is None:
+        call.menu_version_id = version.id
+    elif call.menu_version_id != version.id:  # Twilio retried the first webhook after a publish
+        version = db.session.get(MenuVersion, call.menu_version_id) or version
+    doc = documents.get(version)
+    step = _step(version, doc, call, call.language, params)
+    response = step.enter(doc.start)
+    db.session.commit()
+    return response
+
+
+def continue_call(
+    number: int, node_id: str, action: str, params: Mapping[str, str], query: Mapping[str, str]
+) -> VoiceResponse:
+    """Any later webhook of a call, on the version in its URL (the one it started on)."""
+    call = calls.find_or_create_call(params)
+    version = db.session.scalar(select(MenuVersion).where(MenuVersion.number == number))
+    stale = version is None or version.status == "draft"
+    if stale:
+        version = published_version()
+        if version is None:
+            return apology_with_voicemail()
+        log.warning(
+            "call %s asked for menu version %s; back to the start of version %s",
+            call.call_sid,
+            number,
+            version.number,
+        )
+    doc = documents.get(version)
+    step = _step(version, doc, call, query.get("lang"), params)
+    try:
+        if stale:
+            raise engine.UnknownNode(node_id)
+        response = _act(step, node_id, action, _attempt(query.get("attempt")))
+    except engine.UnknownNode:
+        log.warning(
+            "call %s: unknown node %r on version %s", call.call_sid, node_id[:64], version.number
+        )
+        step.response = VoiceResponse()
+        step.say_phrase("back_to_menu")
+        response = step.enter(doc.start)
+    db.session.commit()
+    return response
+
+
+def _act(step: engine.Step, node_id: str, action: str, attempt: int) -> VoiceResponse:
+    if action == "input":
+        return step.handle_input(node_id, attempt)
+    if action == "dial-done":
+        return engine.dial_done(step, node_id)
+    if action == "queue-done":
+        return engine.queue_done(step, node_id)
+    if action == "recorded":
+        return engine.recorded(step, node_id)
+    return step.enter(node_id, attempt=attempt)
+
+
+def _attempt(raw: str | None) -> int:
+    return min(int(raw), 9) if raw and raw.isdigit() and len(raw) <= 2 and int(raw) >= 1 else 1
+
+
+def hold_music(query: Mapping[str, str]) -> VoiceResponse:
+    """The queue's wait URL: a hold message (position and estimated wait come with queueing)."""
+    language = query.get("lang") or "zh-CN"
+    response = VoiceResponse()
+    response.say(phrase("hold", language), language=language)
+    response.pause(length=20)
+    return response

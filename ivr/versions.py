@@ -1,0 +1,111 @@
+"""Menu versions: store drafts, publish a valid one, find the published one, seed the default.
+
+Published and archived versions never change, so a call pinned to one can always finish on it.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from hotline.db import db, utcnow
+from ivr.menu import (
+    InvalidMenu,
+    MenuDocument,
+    load_document_text,
+    parse_document,
+    validate_document,
+)
+from ivr.models import MenuVersion
+
+DEFAULT_MENU = "default_menu.yaml"
+
+
+class VersionError(ValueError):
+    """A version that does not exist or cannot be published; the message says which and why."""
+
+
+def default_menu_text() -> str:
+    return resources.files("ivr").joinpath(DEFAULT_MENU).read_text(encoding="utf-8")
+
+
+def create_version(
+    document: dict[str, Any], author: str = "system", comment: str = ""
+) -> MenuVersion:
+    """Store a new draft version (drafts may be invalid while an admin works on them)."""
+    number = (db.session.scalar(select(func.max(MenuVersion.number))) or 0) + 1
+    version = MenuVersion(
+        number=number, document=document, created_by=author, comment=comment, status="draft"
+    )
+    db.session.add(version)
+    db.session.commit()
+    return version
+
+
+def get_version(number: int) -> MenuVersion:
+    version = db.session.scalar(select(MenuVersion).where(MenuVersion.number == number))
+    if version is None:
+        raise VersionError(f"no menu version {number}")
+    return version
+
+
+def published_version() -> MenuVersion | None:
+    return db.session.scalar(select(MenuVersion).where(MenuVersion.status == "published"))
+
+
+def publish(number: int) -> MenuVersion:
+    """Publish version `number`: a draft, or an older version (a rollback). Never an invalid one."""
+    version = get_version(number)
+    problems = validate_document(version.document)
+    if problems:
+        raise InvalidMenu(problems)
+    db.session.execute(
+        update(MenuVersion)
+        .where(MenuVersion.status == "published", MenuVersion.id != version.id)
+        .values(status="archived", lock_version=MenuVersion.lock_version + 1)
+    )
+    version.status = "published"
+    version.published_at = utcnow()
+    db.session.commit()
+    return version
+
+
+def import_text(
+    text: str, author: str = "system", comment: str = "", publish_now: bool = False
+) -> MenuVersion:
+    """A YAML/JSON document as a new version; validated first, so invalid text stores nothing."""
+    data = load_document_text(text)
+    parse_document(data)
+    version = create_version(data, author=author, comment=comment)
+    return publish(version.number) if publish_now else version
+
+
+def seed_default_menu() -> list[str]:
+    if db.session.scalar(select(MenuVersion).limit(1)) is not None:
+        return []
+    version = import_text(default_menu_text(), comment="default 12315 menu", publish_now=True)
+    return [f"installed and published the default 12315 menu as version {version.number}"]
+
+
+class DocumentCache:
+    """Parsed documents of published/archived versions, which never change once published."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._docs: dict[tuple[int, int], MenuDocument] = {}
+
+    def get(self, version: MenuVersion) -> MenuDocument:
+        key = (version.number, version.lock_version)
+        with self._lock:
+            doc = self._docs.get(key)
+        if doc is None:
+            doc = MenuDocument.model_validate(version.document)
+            with self._lock:
+                self._docs[key] = doc
+        return doc
+
+
+documents = DocumentCache()
