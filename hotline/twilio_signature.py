@@ -22,11 +22,17 @@ def public_request_url() -> str:
     ProxyFix in the app factory) restores what Twilio saw.
     """
     settings = current_app.config["HOTLINE_SETTINGS"]
-    if not settings.public_url:
-        return request.url
+    base = settings.public_url or request.host_url.rstrip("/")
+    return base + _raw_request_uri()
+
+
+def _raw_request_uri() -> str:
+    """Path and query exactly as sent (Twilio signs the bytes it requested, not a re-quoting)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return raw if raw.startswith("/") else "/" + raw.split("/", 3)[-1]
     query = request.query_string.decode("latin-1")
-    path = request.script_root + request.path
-    return settings.public_url + path + (f"?{query}" if query else "")
+    return request.script_root + request.path + (f"?{query}" if query else "")
 
 
 def signature_is_valid() -> bool:

@@ -21,6 +21,7 @@ NODE_ID = r"^[a-z][a-z0-9_-]{0,47}$"
 DIGITS = "0123456789*#"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SHORT_SERVICE_NUMBER = re.compile(r"^\d{3,6}$")  # 12345, 12331, 110 ...
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 class Strict(BaseModel):
@@ -32,6 +33,15 @@ class Prompt(Strict):
 
     say: str | None = Field(None, max_length=2000)
     play: str | None = Field(None, max_length=500)
+
+    @field_validator("say", "play")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if _CONTROL.search(value):
+            raise ValueError("prompt text contains control characters")
+        return value.strip() or None
 
     @model_validator(mode="after")
     def _one_of(self) -> Prompt:

@@ -20,7 +20,7 @@ from ivr.menu import MenuDocument
 from ivr.models import Call, MenuVersion
 from ivr.phrases import phrase, status_word
 from ivr.twiml import apology_with_voicemail
-from ivr.versions import documents, published_version
+from ivr.versions import parsed, published_version
 from tickets.lookup import status_for_caller
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def start_call(params: Mapping[str, str]) -> VoiceResponse:
         call.menu_version_id = version.id
     elif call.menu_version_id != version.id:  # Twilio retried the first webhook after a publish
         version = db.session.get(MenuVersion, call.menu_version_id) or version
-    doc = documents.get(version)
+    doc = parsed(version)
     step = _step(version, doc, call, call.language, params)
     response = step.enter(doc.start)
     db.session.commit()
@@ -98,7 +98,7 @@ def continue_call(
             number,
             version.number,
         )
-    doc = documents.get(version)
+    doc = parsed(version)
     step = _step(version, doc, call, query.get("lang"), params)
     try:
         if stale:

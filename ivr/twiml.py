@@ -34,8 +34,13 @@ def apology_with_voicemail() -> VoiceResponse:
     response.say(APOLOGY["zh-CN"], language="zh-CN")
     response.say(APOLOGY["en-US"], language="en-US")
     response.record(
-        action=RECORDED_ACTION, method="POST", max_length=180, finish_on_key="#",
-        play_beep=True, trim="trim-silence", recording_status_callback=RECORDING_CALLBACK,
+        action=RECORDED_ACTION,
+        method="POST",
+        max_length=180,
+        finish_on_key="#",
+        play_beep=True,
+        trim="trim-silence",
+        recording_status_callback=RECORDING_CALLBACK,
         recording_status_callback_method="POST",
         recording_status_callback_event="completed absent",
     )

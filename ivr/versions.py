@@ -9,6 +9,7 @@ import threading
 from importlib import resources
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from hotline.db import db, utcnow
@@ -91,7 +92,10 @@ def seed_default_menu() -> list[str]:
 
 
 class DocumentCache:
-    """Parsed documents of published/archived versions, which never change once published."""
+    """Parsed documents of published/archived versions, which never change once published.
+
+    One cache per app (each app has its own database), kept in `app.extensions`.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -108,4 +112,7 @@ class DocumentCache:
         return doc
 
 
-documents = DocumentCache()
+def parsed(version: MenuVersion) -> MenuDocument:
+    """The parsed document of `version`, parsed once per app."""
+    cache = current_app.extensions.setdefault("hotline.menu_documents", DocumentCache())
+    return cache.get(version)

@@ -146,8 +146,13 @@ def _check(element: ET.Element) -> None:
 class CallDriver:
     """Plays one call through the webhooks the way Twilio would, signing every request."""
 
-    def __init__(self, client, call_sid: str = "CA" + "c" * 32, caller: str = "+8613800138000",  # noqa: ANN001
-                 base: str = "http://localhost") -> None:
+    def __init__(
+        self,
+        client,
+        call_sid: str = "CA" + "c" * 32,
+        caller: str = "+8613800138000",  # noqa: ANN001
+        base: str = "http://localhost",
+    ) -> None:
         self.client = client
         self.base = base
         self.params = call_params(call_sid, From=caller, Caller=caller)
