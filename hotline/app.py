@@ -35,7 +35,9 @@ def create_app(
         HOTLINE_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.resolved_database_url(),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # No pre-ping: it costs a round trip per request. A connection lost to a database
+        # restart fails one request (answered with safe TwiML) and the pool is renewed.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_recycle": 3600},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.is_production,

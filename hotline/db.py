@@ -42,6 +42,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -> None:
+    """INSERT a row unless one with the same `unique` column exists (SQLite and PostgreSQL).
+
+    The idempotent way to create rows keyed by Twilio's ids: concurrent or repeated webhooks
+    for the same CallSid or RecordingSid insert exactly one row, without a failed transaction.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(dialect)
+    db.session.execute(
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=[unique])
+    )
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -65,5 +83,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL never corrupts the database; it only skips the fsync per commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
 
-from hotline.db import db, utcnow
+from hotline.db import db, insert_ignoring_conflict, utcnow
 from ivr.models import Call
 
 log = logging.getLogger(__name__)
@@ -19,36 +19,67 @@ FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "cancele
 KNOWN_STATUSES = FINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
 
 
+_calls = Call.__table__
+#: Built once: constructing a statement costs more than running it, on every webhook.
+_CALL_BY_SID = select(
+    _calls.c.id,
+    _calls.c.call_sid,
+    _calls.c.from_number,
+    _calls.c.language,
+    _calls.c.menu_version_id,
+    _calls.c.status,
+    _calls.c.started_at,
+).where(_calls.c.call_sid == bindparam("sid"))
+_UPDATE_CALL = _calls.update().where(_calls.c.id == bindparam("call_id"))
+
+
 class BadParameters(ValueError):
     """A webhook arrived without the parameters Twilio always sends."""
 
 
-def find_or_create_call(params: Mapping[str, str]) -> Call:
-    """The call row for this CallSid, created on the first webhook of the call."""
+@dataclass
+class CallRef:
+    """The columns of a call row that the webhooks read; writes go through `update`."""
+
+    id: int
+    call_sid: str
+    from_number: str
+    language: str | None
+    menu_version_id: int | None
+    status: str
+    started_at: datetime
+
+    def update(self, **values: object) -> None:
+        """Write `values` to the row (in the request's transaction) and to this object."""
+        db.session.execute(_UPDATE_CALL, {"call_id": self.id, **values})
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def find_or_create_call(params: Mapping[str, str]) -> CallRef:
+    """The call for this CallSid, created on the first webhook of the call (not committed)."""
     call_sid = params.get("CallSid", "")
     if not call_sid.startswith("CA") or len(call_sid) > 64:
         raise BadParameters(f"missing or malformed CallSid {call_sid[:70]!r}")
-    call = db.session.scalar(select(Call).where(Call.call_sid == call_sid))
-    if call is not None:
-        return call
-    call = Call(
-        call_sid=call_sid,
-        from_number=params.get("From", "")[:32],
-        to_number=params.get("To", "")[:32],
-        direction=params.get("Direction", "inbound")[:20],
-        status=_status(params.get("CallStatus")) or "in-progress",
-    )
-    db.session.add(call)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two webhooks of one call raced; the other request created the row.
-        db.session.rollback()
-        call = db.session.scalars(select(Call).where(Call.call_sid == call_sid)).one()
-    return call
+    row = db.session.execute(_CALL_BY_SID, {"sid": call_sid}).first()
+    if row is None:
+        insert_ignoring_conflict(
+            Call,
+            {
+                "call_sid": call_sid,
+                "from_number": params.get("From", "")[:32],
+                "to_number": params.get("To", "")[:32],
+                "direction": params.get("Direction", "inbound")[:20],
+                "status": _status(params.get("CallStatus")) or "in-progress",
+                "started_at": utcnow(),
+            },
+            unique="call_sid",
+        )
+        row = db.session.execute(_CALL_BY_SID, {"sid": call_sid}).one()
+    return CallRef(**row._mapping)
 
 
-def record_status(params: Mapping[str, str]) -> Call:
+def record_status(params: Mapping[str, str]) -> CallRef:
     """Store the call status from Twilio's status callback; final statuses are never overwritten."""
     status = _status(params.get("CallStatus"))
     if status is None:
@@ -56,16 +87,19 @@ def record_status(params: Mapping[str, str]) -> Call:
     call = find_or_create_call(params)
     if call.status in FINAL_STATUSES and status not in FINAL_STATUSES:
         log.info("ignored late status %s for %s (already %s)", status, call.call_sid, call.status)
+        db.session.commit()
         return call
-    call.status = status
+    values: dict[str, object] = {"status": status}
     if status in FINAL_STATUSES:
         duration = params.get("CallDuration", "")
-        call.duration_seconds = int(duration) if duration.isdigit() else None
-        call.ended_at = utcnow()
-        if call.duration_seconds is not None:
-            call.started_at = min(
-                call.started_at, call.ended_at - timedelta(seconds=call.duration_seconds)
-            )
+        ended = utcnow()
+        values["ended_at"] = ended
+        values["duration_seconds"] = (
+            int(duration) if duration.isdigit() and len(duration) < 9 else None
+        )
+        if values["duration_seconds"] is not None:
+            values["started_at"] = min(call.started_at, ended - timedelta(seconds=int(duration)))
+    call.update(**values)
     db.session.commit()
     return call
 

@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from hotline.db import db
+from hotline.db import db, utcnow
+from ivr.calls import CallRef
 from ivr.hours import is_open
 from ivr.menu import (
     DIGITS,
@@ -34,7 +35,7 @@ from ivr.menu import (
     TransferNode,
     VoicemailNode,
 )
-from ivr.models import Call, CallStep
+from ivr.models import CallStep
 from ivr.phrases import phrase
 from ivr.twiml import RECORDING_CALLBACK
 
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 
 #: Nodes followed inside one reply before the engine gives up (validation forbids loops anyway).
 MAX_INLINE_STEPS = 20
+
+#: Built once: constructing the statement costs more than running it, on every webhook.
+_STEP_INSERT = CallStep.__table__.insert()
 
 
 class UnknownNode(LookupError):
@@ -54,7 +58,7 @@ class Step:
 
     doc: MenuDocument
     version: int
-    call: Call
+    call: CallRef
     language: str
     params: Mapping[str, str]
     now: Callable[[], datetime]
@@ -101,9 +105,16 @@ class Step:
         self.inline_steps += 1
         if self.inline_steps > MAX_INLINE_STEPS:
             raise RuntimeError(f"more than {MAX_INLINE_STEPS} nodes without caller input")
-        db.session.add(CallStep(call_id=self.call.id, node_id=node.id, digits=digits))
+        self.record(node.id, digits)
         RENDERERS[node.kind](self, node, attempt)
         return self.response
+
+    def record(self, node_id: str, digits: str | None = None) -> None:
+        """Add a step to the call's path (a prebuilt INSERT: this runs on every webhook)."""
+        db.session.execute(
+            _STEP_INSERT,
+            {"call_id": self.call.id, "node_id": node_id, "digits": digits, "at": utcnow()},
+        )
 
     def finish(self, next_id: str | None) -> None:
         """Go on to `next_id`, or say goodbye and hang up when there is none."""
@@ -267,7 +278,7 @@ def input_language(step: Step, node: LanguageNode, attempt: int, raw: str) -> Vo
             node, attempt, "invalid" if raw else "no_input", node.fallback
         )
     step.language = option.language or step.language
-    step.call.language = step.language
+    step.call.update(language=step.language)
     return step.enter(option.target, digits=key)
 
 
@@ -280,7 +291,7 @@ def input_knowledge(step: Step, node: KnowledgeNode, attempt: int, raw: str) -> 
         return step.retry_or_fallback(
             node, attempt, "invalid" if raw else "no_input", node.fallback
         )
-    db.session.add(CallStep(call_id=step.call.id, node_id=f"{node.id}#{key}", digits=key))
+    step.record(f"{node.id}#{key}", key)
     step.say(step.response, option.prompt)
     return step.enter(option.target)
 
@@ -308,8 +319,8 @@ def input_survey(step: Step, node: SurveyNode, attempt: int, raw: str) -> VoiceR
         step.say_phrase("goodbye")
         step.response.hangup()
         return step.response
-    step.call.satisfaction = int(key)
-    db.session.add(CallStep(call_id=step.call.id, node_id=f"{node.id}#rating", digits=key))
+    step.call.update(satisfaction=int(key))
+    step.record(f"{node.id}#rating", key)
     step.say_phrase("survey_thanks")
     step.response.hangup()
     return step.response

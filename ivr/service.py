@@ -16,11 +16,12 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.db import db
 from ivr import calls, engine
+from ivr.calls import CallRef
 from ivr.menu import MenuDocument
-from ivr.models import Call, MenuVersion
+from ivr.models import MenuVersion
 from ivr.phrases import phrase, status_word
 from ivr.twiml import apology_with_voicemail
-from ivr.versions import parsed, published_version
+from ivr.versions import pinned_document
 from tickets.lookup import status_for_caller
 
 log = logging.getLogger(__name__)
@@ -44,17 +45,13 @@ def _lookup_text(language: str) -> Callable[[str, str], str | None]:
 
 
 def _step(
-    version: MenuVersion,
-    doc: MenuDocument,
-    call: Call,
-    language: str | None,
-    params: Mapping[str, str],
+    number: int, doc: MenuDocument, call: CallRef, language: str | None, params: Mapping[str, str]
 ) -> engine.Step:
     if language not in doc.languages:
         language = call.language if call.language in doc.languages else doc.default_language
     return engine.Step(
         doc=doc,
-        version=version.number,
+        version=number,
         call=call,
         language=language,
         params=params,
@@ -66,16 +63,23 @@ def _step(
 def start_call(params: Mapping[str, str]) -> VoiceResponse:
     """First webhook of a call: pin it to the published menu and render the start node."""
     call = calls.find_or_create_call(params)
-    version = published_version()
-    if version is None:
+    if call.menu_version_id is not None:  # Twilio retried the first webhook: keep its version
+        number = db.session.scalar(
+            select(MenuVersion.number).where(MenuVersion.id == call.menu_version_id)
+        )
+    else:
+        number = db.session.scalar(
+            select(MenuVersion.number).where(MenuVersion.status == "published")
+        )
+    pinned = pinned_document(number) if number is not None else None
+    if pinned is None:
         log.error("call %s: no published menu; answered with the apology", call.call_sid)
+        db.session.commit()
         return apology_with_voicemail()
-    if call.menu_version_id is None:
-        call.menu_version_id = version.id
-    elif call.menu_version_id != version.id:  # Twilio retried the first webhook after a publish
-        version = db.session.get(MenuVersion, call.menu_version_id) or version
-    doc = parsed(version)
-    step = _step(version, doc, call, call.language, params)
+    version_id, doc = pinned
+    if call.menu_version_id != version_id:
+        call.update(menu_version_id=version_id)
+    step = _step(number, doc, call, call.language, params)
     response = step.enter(doc.start)
     db.session.commit()
     return response
@@ -86,28 +90,31 @@ def continue_call(
 ) -> VoiceResponse:
     """Any later webhook of a call, on the version in its URL (the one it started on)."""
     call = calls.find_or_create_call(params)
-    version = db.session.scalar(select(MenuVersion).where(MenuVersion.number == number))
-    stale = version is None or version.status == "draft"
+    pinned = pinned_document(number)
+    stale = pinned is None
     if stale:
-        version = published_version()
-        if version is None:
+        current = db.session.scalar(
+            select(MenuVersion.number).where(MenuVersion.status == "published")
+        )
+        pinned = pinned_document(current) if current is not None else None
+        if pinned is None:
+            db.session.commit()
             return apology_with_voicemail()
         log.warning(
             "call %s asked for menu version %s; back to the start of version %s",
             call.call_sid,
             number,
-            version.number,
+            current,
         )
-    doc = parsed(version)
-    step = _step(version, doc, call, query.get("lang"), params)
+        number = current
+    _, doc = pinned
+    step = _step(number, doc, call, query.get("lang"), params)
     try:
         if stale:
             raise engine.UnknownNode(node_id)
         response = _act(step, node_id, action, _attempt(query.get("attempt")))
     except engine.UnknownNode:
-        log.warning(
-            "call %s: unknown node %r on version %s", call.call_sid, node_id[:64], version.number
-        )
+        log.warning("call %s: unknown node %r on version %s", call.call_sid, node_id[:64], number)
         step.response = VoiceResponse()
         step.say_phrase("back_to_menu")
         response = step.enter(doc.start)
