@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 
 import click
+from flask.cli import AppGroup
 
 from hotline.accounts import AccountError, create_user, issue_token
 from hotline.models import Role
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def users() -> None:
     """Manage users (operators, admins, managers, partners)."""
 
@@ -33,7 +34,7 @@ def users_create(username: str, role: str, password: str | None, phone: str | No
         click.echo(f"password: {password}")
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def tokens() -> None:
     """Issue API bearer tokens."""
 

@@ -125,8 +125,20 @@ def _register_feature_commands() -> None:
     from hotline.accounts_cli import tokens, users
     from ivr.cli import menu
     from transcription.cli import models, transcribe
+    from voicemail.cli import reconcile_command, retention, voicemail
+    from voicemail.demo import demo
 
-    for command in (users, tokens, menu, models, transcribe):
+    for command in (
+        users,
+        tokens,
+        menu,
+        models,
+        transcribe,
+        reconcile_command,
+        retention,
+        voicemail,
+        demo,
+    ):
         cli.add_command(command)
 
 

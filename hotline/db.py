@@ -42,8 +42,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -> None:
-    """INSERT a row unless one with the same `unique` column exists (SQLite and PostgreSQL).
+def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -> bool:
+    """INSERT a row unless one with the same `unique` column exists; True when it inserted.
 
     The idempotent way to create rows keyed by Twilio's ids: concurrent or repeated webhooks
     for the same CallSid or RecordingSid insert exactly one row, without a failed transaction.
@@ -55,9 +55,8 @@ def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(dialect)
-    db.session.execute(
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=[unique])
-    )
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[unique])
+    return db.session.execute(statement).rowcount == 1
 
 
 def utcnow() -> datetime:

@@ -117,6 +117,34 @@ class Settings(BaseSettings):
         "Asia/Shanghai",
         description="Time zone for business hours, ticket numbers and reports.",
     )
+    recording_max_mb: int = Field(
+        50,
+        ge=1,
+        le=2000,
+        description="Largest recording the worker downloads, in MB (a 3-hour call is refused).",
+    )
+    recording_download_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds to wait for Twilio's media server between bytes of a recording.",
+    )
+    delete_recordings_from_twilio: bool = Field(
+        True,
+        description="Delete each recording from Twilio once it is stored locally.",
+    )
+    audio_retention_days: int = Field(
+        90,
+        ge=1,
+        description="Days local voicemail audio is kept; `hotline retention run` deletes older "
+        "audio (transcripts and tickets stay).",
+    )
+    reconcile_after_seconds: int = Field(
+        300,
+        ge=0,
+        description="A voicemail unfinished for this long with no live job is re-enqueued by the "
+        "reconciler (`hotline reconcile`, every minute in the scheduler).",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
 
     # -- validation ---------------------------------------------------------------------------

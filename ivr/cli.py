@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from hotline.db import db
@@ -19,7 +20,7 @@ def _print_problems(problems: list) -> None:
         click.secho(f"  {problem}", fg="red", err=True)
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def menu() -> None:
     """Validate, import, export and publish menu documents."""
 

@@ -157,6 +157,18 @@ def client(app):  # noqa: ANN001, ANN201
     return app.test_client()
 
 
+class HotlineRunner:
+    """Runs `hotline ...` commands against the test's app."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self._runner = app.test_cli_runner()
+
+    def invoke(self, args: list[str]):  # noqa: ANN201
+        from hotline.cli import cli
+
+        return self._runner.invoke(cli, args=args)
+
+
 @pytest.fixture
-def runner(app):  # noqa: ANN001, ANN201
-    return app.test_cli_runner()
+def runner(app) -> HotlineRunner:  # noqa: ANN001
+    return HotlineRunner(app)

@@ -16,6 +16,10 @@ class AudioError(ValueError):
     """The file is missing, empty or not audio that ffmpeg can decode."""
 
 
+class NoAudio(AudioError):
+    """A well-formed file that holds no samples at all (a 0-second recording)."""
+
+
 @dataclass(frozen=True)
 class PcmAudio:
     """Signed 16-bit little-endian mono samples."""
@@ -69,7 +73,7 @@ def normalise(path: Path, sample_rate: int) -> PcmAudio:
         raise AudioError(f"{path}: not audio that ffmpeg can decode ({reason})")
     pcm = done.stdout[: len(done.stdout) // 2 * 2]
     if not pcm:
-        raise AudioError(f"{path}: the file holds no audio samples")
+        raise NoAudio(f"{path}: the file holds no audio samples")
     return PcmAudio(pcm, sample_rate)
 
 

@@ -129,11 +129,12 @@ def start_embedded_worker(job_queues: JobQueues) -> threading.Thread:
     with _embedded_lock:
         if _embedded_thread is not None and _embedded_thread.is_alive():
             return _embedded_thread
-        _embedded_thread = _start_thread(job_queues)
+        _embedded_thread = start_thread_worker(job_queues)
     return _embedded_thread
 
 
-def _start_thread(job_queues: JobQueues) -> threading.Thread:
+def start_thread_worker(job_queues: JobQueues) -> threading.Thread:
+    """A worker thread over `job_queues` in this process (embedded mode and the demo)."""
     worker = ThreadWorker(list(job_queues.queues.values()), connection=job_queues.connection)
     thread = threading.Thread(
         target=worker.work,
@@ -142,5 +143,5 @@ def _start_thread(job_queues: JobQueues) -> threading.Thread:
         daemon=True,
     )
     thread.start()
-    log.warning("embedded RQ worker thread started for queues %s", ", ".join(QUEUE_NAMES))
+    log.warning("RQ worker thread started in this process for %s", ", ".join(QUEUE_NAMES))
     return thread

@@ -1,0 +1,76 @@
+"""`hotline reconcile`, `hotline retention run`, `hotline voicemail list|retry`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from hotline.db import db
+from voicemail.models import Voicemail
+from voicemail.reconcile import reconcile, retry_failed
+from voicemail.retention import run_retention
+
+
+@click.command("reconcile")
+@click.option(
+    "--older-than",
+    type=float,
+    default=None,
+    help="Seconds a voicemail must be unfinished (default RECONCILE_AFTER_SECONDS).",
+)
+@with_appcontext
+def reconcile_command(older_than: float | None) -> None:
+    """Re-enqueue unfinished voicemails whose job is gone; replay callbacks stashed in an outage."""
+    report = reconcile(timedelta(seconds=older_than) if older_than is not None else None)
+    click.echo(
+        f"replayed {report.callbacks_replayed} stashed callbacks; re-enqueued "
+        f"{len(report.enqueued)} voicemails {report.enqueued}; left {len(report.left_alone)} "
+        "with a live job"
+    )
+
+
+@click.group(cls=AppGroup)
+def retention() -> None:
+    """Delete old local audio."""
+
+
+@retention.command("run")
+@click.option("--days", type=int, default=None, help="Default: AUDIO_RETENTION_DAYS.")
+def retention_run(days: int | None) -> None:
+    """Delete the audio of finished voicemails older than the retention period."""
+    done = run_retention(days)
+    click.echo(f"deleted the audio of {len(done)} voicemails")
+
+
+@click.group(cls=AppGroup)
+def voicemail() -> None:
+    """Inspect and retry voicemails."""
+
+
+@voicemail.command("list")
+@click.option("--state", default=None)
+@click.option("--limit", default=20, show_default=True)
+def voicemail_list(state: str | None, limit: int) -> None:
+    """The newest voicemails with their state."""
+    query = select(Voicemail).order_by(Voicemail.id.desc()).limit(limit)
+    if state:
+        query = query.where(Voicemail.state == state)
+    for vm in db.session.scalars(query):
+        click.echo(
+            f"{vm.id}\t{vm.state}\t{vm.recording_sid}\t{vm.from_number}\tattempts={vm.attempts}"
+            f"\t{vm.failure_reason or ''}"
+        )
+
+
+@voicemail.command("retry")
+@click.argument("voicemail_id", type=int)
+def voicemail_retry(voicemail_id: int) -> None:
+    """Retry a failed voicemail from the last step that completed."""
+    try:
+        state = retry_failed(voicemail_id)
+    except (LookupError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"voicemail {voicemail_id} back to {state} and enqueued")

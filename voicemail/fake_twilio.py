@@ -1,0 +1,127 @@
+"""A stand-in for Twilio's cloud on 127.0.0.1: serves recordings behind basic auth and answers
+the REST calls the app makes (recording deletion). Used by `hotline demo` and by the tests,
+where it is the only thing faked: the network boundary to Twilio.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Recordings/(RE\w+?)(\.wav|\.json)?$")
+
+#: A fault to apply to the next request(s) for a recording: returns (status, body, type) or
+#: None to serve normally; may sleep to simulate a timeout.
+Fault = Callable[[str], tuple[int, bytes, str] | None]
+
+
+@dataclass
+class FakeTwilio:
+    account_sid: str
+    auth_token: str
+    recordings: dict[str, Path] = field(default_factory=dict)
+    bodies: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    downloads: Counter = field(default_factory=Counter)
+    deleted: list[str] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def recording_url(self, recording_sid: str) -> str:
+        """The RecordingUrl Twilio would send (without an extension)."""
+        return f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Recordings/{recording_sid}"
+
+    def add_recording(self, recording_sid: str, path: Path) -> str:
+        self.recordings[recording_sid] = path
+        return self.recording_url(recording_sid)
+
+    def add_body(self, recording_sid: str, body: bytes, content_type: str) -> str:
+        self.bodies[recording_sid] = (body, content_type)
+        return self.recording_url(recording_sid)
+
+    def start(self) -> FakeTwilio:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+            def _authorised(self) -> bool:
+                expected = base64.b64encode(
+                    f"{fake.account_sid}:{fake.auth_token}".encode()
+                ).decode()
+                return self.headers.get("Authorization", "") == f"Basic {expected}"
+
+            def _send(
+                self, status: int, body: bytes = b"", content_type: str = "text/plain"
+            ) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if body and self.command != "HEAD":
+                    try:
+                        self.wfile.write(body)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                match = RECORDING_PATH.match(self.path)
+                if not match:
+                    return self._send(404, b"not found")
+                if not self._authorised():
+                    return self._send(401, b"unauthorised")
+                sid = match.group(2)
+                fake.downloads[sid] += 1
+                faults = fake.faults.get(sid)
+                if faults:
+                    outcome = faults.pop(0)(sid)
+                    if outcome is not None:
+                        return self._send(*outcome)
+                if sid in fake.bodies:
+                    return self._send(200, *fake.bodies[sid])
+                if sid in fake.recordings:
+                    return self._send(200, fake.recordings[sid].read_bytes(), "audio/x-wav")
+                return self._send(404, b'{"code": 20404}', "application/json")
+
+            def do_DELETE(self) -> None:  # noqa: N802
+                match = RECORDING_PATH.match(self.path)
+                if not match or not self._authorised():
+                    return self._send(404 if not match else 401)
+                fake.deleted.append(match.group(2))
+                return self._send(204)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, name="fake-twilio", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def status_fault(status: int, body: bytes = b"error", content_type: str = "text/plain") -> Fault:
+    return lambda sid: (status, body, content_type)
+
+
+def stall_fault(seconds: float) -> Fault:
+    """Answer nothing for `seconds` (longer than the client's read timeout), then serve."""
+
+    def stall(sid: str) -> None:
+        time.sleep(seconds)
+        return None
+
+    return stall

@@ -1,0 +1,142 @@
+"""The reconciler: finishes voicemails whose job was lost, and callbacks stashed during an outage.
+
+A voicemail unfinished for longer than `RECONCILE_AFTER_SECONDS` is re-enqueued unless its job
+is queued, scheduled or being worked on by a live worker, so nothing is processed twice:
+Redis was down at callback time, a job expired, or a worker was killed mid-job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from rq import Worker
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import select
+
+from hotline.db import db, utcnow
+from voicemail.callbacks import enqueue, job_id, receive_recording
+from voicemail.models import Voicemail, VoicemailState
+from workers.queues import REDIS_ERRORS, JobQueues
+
+log = logging.getLogger(__name__)
+
+PENDING_CALLBACKS = "hotline:pending-recording-callbacks"
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+HEARTBEAT_GRACE = timedelta(seconds=120)
+UNFINISHED = (VoicemailState.received, VoicemailState.downloaded, VoicemailState.transcribed)
+
+
+@dataclass
+class Report:
+    callbacks_replayed: int = 0
+    enqueued: list[int] = field(default_factory=list)
+    left_alone: list[int] = field(default_factory=list)
+
+
+def stash_callback(queues: JobQueues, params: dict[str, str], language: str | None) -> None:
+    """Keep a recording callback in Redis while the database is down (raises if Redis is too)."""
+    queues.connection.rpush(PENDING_CALLBACKS, json.dumps({"params": params, "lang": language}))
+
+
+def reconcile(older_than: timedelta | None = None) -> Report:
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    queues: JobQueues = current_app.extensions["hotline.queues"]
+    report = Report()
+    report.callbacks_replayed = _replay_stashed(queues)
+    threshold = (
+        older_than
+        if older_than is not None
+        else timedelta(seconds=settings.reconcile_after_seconds)
+    )
+    stuck = db.session.scalars(
+        select(Voicemail)
+        .where(
+            Voicemail.state.in_([s.value for s in UNFINISHED]),
+            Voicemail.updated_at <= utcnow() - threshold,
+        )
+        .order_by(Voicemail.id)
+    ).all()
+    for voicemail in stuck:
+        if _job_alive(queues, job_id(voicemail.recording_sid)):
+            report.left_alone.append(voicemail.id)
+        elif enqueue(voicemail.id, voicemail.recording_sid):
+            report.enqueued.append(voicemail.id)
+    if report.enqueued:
+        log.warning("reconciler re-enqueued voicemails %s", report.enqueued)
+    return report
+
+
+def _replay_stashed(queues: JobQueues) -> int:
+    replayed = 0
+    while raw := queues.connection.lpop(PENDING_CALLBACKS):
+        item = json.loads(raw)
+        receive_recording(item["params"], item.get("lang"))
+        replayed += 1
+    return replayed
+
+
+def _job_alive(queues: JobQueues, jid: str) -> bool:
+    """True when the job is waiting to run or running on a live worker; else it is cleared."""
+    try:
+        job = Job.fetch(jid, connection=queues.connection)
+    except NoSuchJobError:
+        return False
+    status = job.get_status(refresh=True)
+    if status in WAITING:
+        return True
+    if status == JobStatus.STARTED and _worker_alive(queues, job.worker_name):
+        return True
+    job.delete()
+    return False
+
+
+def _worker_alive(queues: JobQueues, name: str | None) -> bool:
+    if not name:
+        return False
+    worker = Worker.find_by_key(
+        Worker.redis_worker_namespace_prefix + name, connection=queues.connection
+    )
+    if worker is None:
+        return False
+    if worker.hostname == socket.gethostname() and worker.pid:
+        try:
+            os.kill(worker.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    heartbeat = worker.last_heartbeat
+    return (
+        heartbeat is not None
+        and datetime.now(UTC) - heartbeat.replace(tzinfo=UTC) < HEARTBEAT_GRACE
+    )
+
+
+def retry_failed(voicemail_id: int) -> str:
+    """An operator's retry of a failed voicemail: resume from the last step that completed."""
+    voicemail = db.session.get(Voicemail, voicemail_id)
+    if voicemail is None:
+        raise LookupError(f"no voicemail {voicemail_id}")
+    if voicemail.state != VoicemailState.failed.value:
+        raise ValueError(f"voicemail {voicemail_id} is {voicemail.state}, not failed")
+    resume = VoicemailState.received
+    if voicemail.audio_path:
+        resume = VoicemailState.transcribed if voicemail.transcript else VoicemailState.downloaded
+    voicemail.state = resume.value
+    voicemail.attempts = 0
+    voicemail.failure_reason = None
+    voicemail.updated_at = utcnow()
+    db.session.commit()
+    queues: JobQueues = current_app.extensions["hotline.queues"]
+    try:
+        _job_alive(queues, job_id(voicemail.recording_sid))  # clears the old failed job
+    except REDIS_ERRORS:
+        pass
+    enqueue(voicemail.id, voicemail.recording_sid)
+    return resume.value

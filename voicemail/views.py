@@ -1,0 +1,50 @@
+"""Twilio's recording status callback: a thin handler over `voicemail.callbacks`."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from hotline.db import db
+from hotline.twilio_signature import twilio_signed
+from ivr.calls import BadParameters
+from voicemail.callbacks import receive_recording
+from voicemail.reconcile import stash_callback
+from workers.queues import REDIS_ERRORS
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("voicemail", __name__, url_prefix="/twilio")
+
+
+@bp.post("/recording")
+@twilio_signed
+def recording_status() -> Response:
+    """Create the voicemail once and enqueue it; answer 204 at once."""
+    language = request.args.get("lang")
+    try:
+        receive_recording(request.form, language)
+    except BadParameters as exc:
+        log.warning("recording callback refused: %s", exc)
+        return Response(str(exc), status=400, mimetype="text/plain")
+    except SQLAlchemyError as exc:
+        # The database is down: keep the callback in Redis; the reconciler replays it.
+        db.session.rollback()
+        try:
+            stash_callback(
+                current_app.extensions["hotline.queues"], request.form.to_dict(), language
+            )
+        except REDIS_ERRORS:
+            log.critical(
+                "recording %s: database and Redis both down; Twilio must retry",
+                request.form.get("RecordingSid", "?")[:40],
+            )
+            return Response("temporarily unavailable", status=503, mimetype="text/plain")
+        log.error(
+            "recording %s stashed in Redis while the database is down: %s",
+            request.form.get("RecordingSid", "?")[:40],
+            type(exc).__name__,
+        )
+    return Response(status=204)
