@@ -129,6 +129,11 @@ class Settings(BaseSettings):
         le=600,
         description="Seconds to wait for Twilio's media server between bytes of a recording.",
     )
+    job_retry_intervals: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [5, 30, 120, 600],
+        description="Seconds between the retries of a failed voicemail job, comma-separated; "
+        "one retry per entry, then the voicemail is marked failed.",
+    )
     delete_recordings_from_twilio: bool = Field(
         True,
         description="Delete each recording from Twilio once it is stored locally.",
@@ -211,6 +216,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (got {value!r})"
             )
+        return value
+
+    @field_validator("job_retry_intervals", mode="before")
+    @classmethod
+    def _intervals(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return [int(part) for part in value.split(",") if part.strip()]
+            except ValueError:
+                raise ValueError(
+                    f"JOB_RETRY_INTERVALS is comma-separated seconds (got {value!r})"
+                ) from None
         return value
 
     @field_validator("vosk_models", mode="before")

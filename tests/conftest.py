@@ -18,6 +18,7 @@ from hotline.app import create_app
 from hotline.db import db
 from hotline.settings import Settings, load_settings
 from ivr.versions import seed_default_menu
+from tests.audio_files import audio  # noqa: F401 (a session fixture shared by the packages)
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")

@@ -83,10 +83,11 @@ def receive_recording(params: Mapping[str, str], language: str | None) -> Callba
 
 def enqueue(voicemail_id: int, recording_sid: str) -> bool:
     """Put the voicemail's processing job on the queue; False (and a log line) if Redis is down."""
-    from rq import Callback
+    from rq import Callback, Retry
 
-    from workers.jobs import RETRY, process_voicemail, voicemail_failed
+    from workers.jobs import process_voicemail, voicemail_failed
 
+    intervals = current_app.config["HOTLINE_SETTINGS"].job_retry_intervals
     queues = current_app.extensions["hotline.queues"]
     try:
         queues.enqueue(
@@ -94,7 +95,7 @@ def enqueue(voicemail_id: int, recording_sid: str) -> bool:
             process_voicemail,
             voicemail_id,
             job_id=job_id(recording_sid),
-            retry=RETRY,
+            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
             job_timeout=1800,
             failure_ttl=7 * 86400,
             on_failure=Callback(voicemail_failed),
