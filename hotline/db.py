@@ -55,8 +55,14 @@ def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(dialect)
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[unique])
-    return db.session.execute(statement).rowcount == 1
+    table = model.__table__
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[unique])
+        .returning(table.c[unique])
+    )
+    return db.session.execute(statement).first() is not None
 
 
 def utcnow() -> datetime:
