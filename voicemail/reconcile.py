@@ -74,10 +74,16 @@ def reconcile(older_than: timedelta | None = None) -> Report:
 
 
 def _replay_stashed(queues: JobQueues) -> int:
+    """Store the callbacks kept in Redis during a database outage; a failure puts one back."""
     replayed = 0
     while raw := queues.connection.lpop(PENDING_CALLBACKS):
         item = json.loads(raw)
-        receive_recording(item["params"], item.get("lang"))
+        try:
+            receive_recording(item["params"], item.get("lang"))
+        except Exception:
+            db.session.rollback()
+            queues.connection.lpush(PENDING_CALLBACKS, raw)  # kept for the next run
+            raise
         replayed += 1
     return replayed
 

@@ -6,6 +6,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from hotline.db import db
 from hotline.twilio_signature import twilio_signed
@@ -17,6 +18,16 @@ from workers.queues import REDIS_ERRORS
 log = logging.getLogger(__name__)
 
 bp = Blueprint("voicemail", __name__, url_prefix="/twilio")
+
+
+@bp.errorhandler(Exception)
+def _plain_error(error: Exception) -> Response:
+    """An unexpected failure answers a short text 500 (Twilio logs it), never an HTML page."""
+    if isinstance(error, HTTPException):
+        return error  # type: ignore[return-value]
+    db.session.rollback()
+    log.exception("recording callback failed", exc_info=error)
+    return Response("internal error", status=500, mimetype="text/plain")
 
 
 @bp.post("/recording")

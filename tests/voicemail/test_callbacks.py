@@ -167,3 +167,42 @@ def test_redis_down_at_callback_then_reconciler_finishes(
         with app.app_context():
             database.drop_all()
             database.engine.dispose()
+
+
+def test_database_down_at_callback_keeps_it_in_redis_until_reconciled(
+    vm_app,
+    make_settings,  # noqa: ANN001
+    fake_twilio,
+) -> None:
+    import socket
+
+    from voicemail.reconcile import PENDING_CALLBACKS
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = vm_app.config["HOTLINE_SETTINGS"].model_copy(
+        update={
+            "database_url": f"postgresql+psycopg://nobody@127.0.0.1:{port}/none?connect_timeout=1"
+        }
+    )
+    broken = create_app(settings=settings)
+    sid = new_recording_sid()
+    response = post_signed(
+        broken.test_client(),
+        "/twilio/recording?lang=en-US",
+        recording_params(sid, fake_twilio.recording_url(sid)),
+    )
+    assert response.status_code == 204
+    connection = vm_app.extensions["hotline.queues"].connection
+    assert connection.llen(PENDING_CALLBACKS) == 1
+    assert voicemail(vm_app, sid) is None
+
+    with vm_app.app_context():
+        report = reconcile(older_than=timedelta(hours=1))
+    assert report.callbacks_replayed == 1
+    assert connection.llen(PENDING_CALLBACKS) == 0
+    stored = voicemail(vm_app, sid)
+    assert stored.state == "received"
+    assert stored.language == "en-US"
+    assert _queued(vm_app) == [f"voicemail-{sid}"]
