@@ -23,7 +23,6 @@ import tempfile
 import threading
 import time
 import uuid
-import wave
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -37,7 +36,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.transcribe import bare_vosk, make_voicemail  # noqa: E402
+from bench.transcribe import bare_vosk, make_voicemail, write_pcm_wav  # noqa: E402
 from hotline.app import create_app  # noqa: E402
 from hotline.db import db  # noqa: E402
 from hotline.settings import load_settings  # noqa: E402
@@ -149,12 +148,7 @@ def main() -> None:
         bare = {}
         for path in files:
             pcm = normalise(path, loaded.sample_rate)
-            pcm_wav = path.with_suffix(".pcm16k.wav")
-            with wave.open(str(pcm_wav), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(pcm.sample_rate)
-                out.writeframes(pcm.pcm)
+            pcm_wav = write_pcm_wav(pcm, path.with_suffix(".pcm16k.wav"))
             bare[path] = (bare_vosk(pcm_wav, loaded.model)[0], pcm.duration)
 
         env = dict(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from hotline.settings import load_settings  # noqa: E402
 from transcription import registry  # noqa: E402
-from transcription.audio import normalise  # noqa: E402
+from transcription.audio import PcmAudio, normalise  # noqa: E402
 from transcription.transcriber import transcribe_file  # noqa: E402
+from voicemail.fake_twilio import spoken_recording  # noqa: E402
 
 SENTENCE = (
     "안녕하세요. 온라인 쇼핑몰에서 산 전자 제품이 일주일 만에 고장 났습니다. "
@@ -36,31 +36,18 @@ SENTENCE = (
 
 
 def make_voicemail(folder: Path, seconds: int) -> Path:
-    """An espeak-ng Korean message trimmed to `seconds`, as Twilio delivers recordings."""
-    spoken = folder / f"spoken-{seconds}.wav"
+    """An espeak-ng Korean message cut to `seconds`, as Twilio delivers recordings."""
     text = SENTENCE * max(1, seconds // 8 + 1)
-    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(spoken), text], check=True)
-    target = folder / f"voicemail-{seconds:03d}s.wav"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(spoken),
-            "-t",
-            str(seconds),
-            "-ar",
-            "8000",
-            "-ac",
-            "1",
-            "-acodec",
-            "pcm_mulaw",
-            str(target),
-        ],
-        check=True,
-    )
+    return spoken_recording(text, folder / f"voicemail-{seconds:03d}s.wav", seconds=seconds)
+
+
+def write_pcm_wav(pcm: PcmAudio, target: Path) -> Path:
+    """The normalised audio as a 16-bit mono WAV: what the bare Vosk loop reads."""
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(pcm.sample_rate)
+        out.writeframes(pcm.pcm)
     return target
 
 
@@ -108,12 +95,7 @@ def main() -> None:
         total_audio = total_project = total_bare = 0.0
         for path in files:
             pcm = normalise(path, loaded.sample_rate)
-            pcm_wav = path.with_suffix(".pcm16k.wav")
-            with wave.open(str(pcm_wav), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(pcm.sample_rate)
-                out.writeframes(pcm.pcm)
+            pcm_wav = write_pcm_wav(pcm, path.with_suffix(".pcm16k.wav"))
             project = bare = float("inf")
             for round_ in range(args.repeat):
                 # Alternate which path goes first, so neither always runs on warmed caches.

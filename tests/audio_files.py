@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from voicemail.fake_twilio import spoken_recording
+
 KOREAN_TEXT = (
     "안녕하세요. 온라인 쇼핑에서 산 물건이 고장 났습니다. 환불을 받고 싶습니다. "
     "전화번호는 공일공 일이삼사 오육칠팔 입니다."
@@ -18,12 +20,6 @@ KOREAN_TEXT = (
 
 def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *args], check=True, timeout=120)
-
-
-def speak(text: str, target: Path, voice: str = "ko") -> Path:
-    """espeak-ng reads `text` into a 22 kHz PCM WAV."""
-    subprocess.run(["espeak-ng", "-v", voice, "-w", str(target), text], check=True, timeout=120)
-    return target
 
 
 @dataclass(frozen=True)
@@ -43,20 +39,9 @@ def audio(tmp_path_factory: pytest.TempPathFactory) -> AudioSet:
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is missing: run ./dev test, which installs it")
     folder = tmp_path_factory.mktemp("audio")
-    source = speak(KOREAN_TEXT, folder / "espeak.wav")
-    speech = {"espeak-22k-pcm": source}
-    ffmpeg(
-        "-i",
-        str(source),
-        "-ar",
-        "8000",
-        "-ac",
-        "1",
-        "-acodec",
-        "pcm_mulaw",
-        str(folder / "twilio-8k-mulaw.wav"),
-    )
-    speech["twilio-8k-mulaw"] = folder / "twilio-8k-mulaw.wav"
+    twilio = spoken_recording(KOREAN_TEXT, folder / "twilio-8k-mulaw.wav")
+    source = twilio.with_suffix(".src.wav")  # espeak-ng's own 22 kHz PCM
+    speech = {"espeak-22k-pcm": source, "twilio-8k-mulaw": twilio}
     ffmpeg("-i", str(source), "-ar", "44100", "-ac", "2", str(folder / "stereo-44k.mp3"))
     speech["stereo-44k-mp3"] = folder / "stereo-44k.mp3"
     ffmpeg("-i", str(source), "-ar", "48000", "-ac", "1", str(folder / "pcm-48k.wav"))

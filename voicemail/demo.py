@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import tempfile
 import threading
 import time
@@ -29,7 +28,7 @@ from werkzeug.serving import make_server
 from hotline.db import db
 from hotline.settings import Settings, load_settings
 from tickets.models import Ticket
-from voicemail.fake_twilio import FakeTwilio
+from voicemail.fake_twilio import FakeTwilio, spoken_recording
 from voicemail.models import FINAL_STATES, Voicemail
 
 #: Korean, because the Korean model is the one Vosk model installable from PyPI.
@@ -82,31 +81,6 @@ class DemoCall:
         return self.post(gather.get("action", ""), Digits=digits)
 
 
-def speak(text: str, folder: Path) -> Path:
-    """espeak-ng speaks the message; ffmpeg makes it what Twilio serves (8 kHz µ-law WAV)."""
-    spoken, wav = folder / "spoken.wav", folder / "voicemail.wav"
-    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(spoken), text], check=True)
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(spoken),
-            "-ar",
-            "8000",
-            "-ac",
-            "1",
-            "-acodec",
-            "pcm_mulaw",
-            str(wav),
-        ],
-        check=True,
-    )
-    return wav
-
-
 def _start_local_app(settings: Settings) -> tuple[Flask, str]:
     from flask_migrate import upgrade
 
@@ -155,7 +129,9 @@ def demo(url: str | None, caller: str, timeout: int) -> None:
             app, url = _start_local_app(settings)
         with tempfile.TemporaryDirectory() as tmp:
             recording_sid = "RE" + uuid.uuid4().hex
-            fake.add_recording(recording_sid, speak(MESSAGE, Path(tmp)))
+            fake.add_recording(
+                recording_sid, spoken_recording(MESSAGE, Path(tmp) / "voicemail.wav")
+            )
             _play_call(url, settings, fake, recording_sid, caller)
             _show_result(app, recording_sid, timeout)
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import re
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -111,6 +112,37 @@ class FakeTwilio:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+
+
+def spoken_recording(
+    text: str, target: Path, seconds: float | None = None, voice: str = "ko"
+) -> Path:
+    """A voicemail as Twilio serves it (8 kHz mono µ-law WAV): espeak-ng speaks `text`, ffmpeg
+    converts it, cut to `seconds` when given. The espeak output is kept beside it as `.src.wav`."""
+    spoken = target.with_suffix(".src.wav")
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(spoken), text], check=True, timeout=300)
+    cut = ["-t", str(seconds)] if seconds else []
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(spoken),
+            *cut,
+            "-ar",
+            "8000",
+            "-ac",
+            "1",
+            "-acodec",
+            "pcm_mulaw",
+            str(target),
+        ],
+        check=True,
+        timeout=300,
+    )
+    return target
 
 
 def status_fault(status: int, body: bytes = b"error", content_type: str = "text/plain") -> Fault:

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from hotline.db import db
-from tests.audio_files import ffmpeg
+from tests.audio_files import KOREAN_TEXT
 from tests.twilio_fake import call_params, sign
 from tests.voicemail.conftest import (
     ROOT,
@@ -32,6 +32,7 @@ from tests.voicemail.conftest import (
 )
 from tests.waiting import wait_until
 from tickets.models import Ticket
+from voicemail.fake_twilio import spoken_recording
 from voicemail.models import Transcript, Voicemail
 from voicemail.reconcile import reconcile
 
@@ -118,21 +119,7 @@ def test_worker_killed_mid_transcription_is_finished_by_another(
     tmp_path: Path,
 ) -> None:
     settings = vm_app.config["HOTLINE_SETTINGS"]
-    long = tmp_path / "long.wav"
-    from tests.audio_files import KOREAN_TEXT, speak
-
-    speak(KOREAN_TEXT * 6, tmp_path / "long-source.wav")
-    ffmpeg(
-        "-i",
-        str(tmp_path / "long-source.wav"),
-        "-ar",
-        "8000",
-        "-ac",
-        "1",
-        "-acodec",
-        "pcm_mulaw",
-        str(long),
-    )
+    long = spoken_recording(KOREAN_TEXT * 6, tmp_path / "long.wav")
     first = start_worker(settings)
     sid = new_recording_sid()
     post(http_app, "/twilio/voice", call_params())
@@ -290,21 +277,7 @@ def test_two_web_and_two_worker_processes_take_50_voicemails(
     settings = vm_app.config["HOTLINE_SETTINGS"]
     if not settings.resolved_database_url().startswith("postgresql"):
         pytest.skip("scale-out runs against PostgreSQL (TEST_DATABASE_URL)")
-    from tests.audio_files import speak
-
-    clip = tmp_path / "clip.wav"
-    speak("환불해 주세요. 고장 났습니다.", tmp_path / "clip-source.wav")
-    ffmpeg(
-        "-i",
-        str(tmp_path / "clip-source.wav"),
-        "-ar",
-        "8000",
-        "-ac",
-        "1",
-        "-acodec",
-        "pcm_mulaw",
-        str(clip),
-    )
+    clip = spoken_recording("환불해 주세요. 고장 났습니다.", tmp_path / "clip.wav")
     webs, bases = [], []
     for index in range(2):
         with socket.socket() as sock:
