@@ -80,6 +80,26 @@ def test_list_filter_paginate_and_detail(
     assert client.get("/api/v1/voicemails/99999", headers=auth).status_code == 404
 
 
+def test_a_failed_voicemail_shows_its_reason(
+    vm_app,
+    token,
+    post_recording,
+    fake_twilio,  # noqa: ANN001
+    run_jobs,
+) -> None:
+    auth = {"Authorization": f"Bearer {token('li', 'manager')}"}
+    sid = new_recording_sid()
+    post_recording(sid, fake_twilio.add_body(sid, b"<html>maintenance</html>", "text/html"))
+    run_jobs()
+    failed = vm_app.test_client().get("/api/v1/voicemails?state=failed", headers=auth).get_json()
+    assert failed["total"] == 1
+    item = failed["items"][0]
+    assert item["recording_sid"] == sid
+    assert item["failure_reason"] == "the recording URL returned text/html, not audio"
+    assert item["attempts"] == 1
+    assert item["ticket_id"] is None
+
+
 def test_openapi_document_describes_the_voicemail_paths(vm_app) -> None:  # noqa: ANN001
     document = vm_app.test_client().get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
