@@ -1,1 +1,1 @@
-"""Tests of the voicemail pipeline: callbacks, steps under faults, the API, real worker processes."""
+"""Tests of the voicemail pipeline: callbacks, faults, the API, real worker processes."""
