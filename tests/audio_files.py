@@ -22,6 +22,22 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *args], check=True, timeout=120)
 
 
+def silent_recording(target: Path, seconds: float) -> Path:
+    """`seconds` of digital silence as Twilio serves recordings (8 kHz µ-law WAV); 0 is valid."""
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=r=8000:cl=mono",
+        "-t",
+        str(seconds),
+        "-acodec",
+        "pcm_mulaw",
+        str(target),
+    )
+    return target
+
+
 @dataclass(frozen=True)
 class AudioSet:
     speech: dict[str, Path]
@@ -47,18 +63,7 @@ def audio(tmp_path_factory: pytest.TempPathFactory) -> AudioSet:
     ffmpeg("-i", str(source), "-ar", "48000", "-ac", "1", str(folder / "pcm-48k.wav"))
     speech["pcm-48k"] = folder / "pcm-48k.wav"
 
-    silence = folder / "silence.wav"
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "anullsrc=r=8000:cl=mono",
-        "-t",
-        "5",
-        "-acodec",
-        "pcm_mulaw",
-        str(silence),
-    )
+    silence = silent_recording(folder / "silence.wav", 5)
     noise = folder / "noise.wav"
     ffmpeg(
         "-f",

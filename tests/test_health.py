@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import socket
+from hotline.app import create_app
+from tests.net import free_port
 
 
 def test_healthy(client) -> None:  # noqa: ANN001
@@ -15,22 +16,11 @@ def test_healthy(client) -> None:  # noqa: ANN001
     assert body["queue"] == {"ok": True, "backend": "redis"}
 
 
-def test_database_down_is_reported_with_503(make_app) -> None:  # noqa: ANN001
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = make_app()
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"postgresql+psycopg://nobody@127.0.0.1:{port}/none"
-    # A second app on an unreachable database: only its engine differs.
-    from hotline.app import create_app
-
-    settings = app.config["HOTLINE_SETTINGS"].model_copy(
-        update={
-            "database_url": f"postgresql+psycopg://nobody@127.0.0.1:{port}/none?connect_timeout=1"
-        }
-    )
-    broken = create_app(settings=settings)
-    response = broken.test_client().get("/healthz")
+def test_database_down_is_reported_with_503(app) -> None:  # noqa: ANN001
+    # The same settings on an unreachable database: only its engine differs.
+    unreachable = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none?connect_timeout=1"
+    settings = app.config["HOTLINE_SETTINGS"].model_copy(update={"database_url": unreachable})
+    response = create_app(settings=settings).test_client().get("/healthz")
     assert response.status_code == 503
     body = response.get_json()
     assert body["status"] == "degraded"

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import logging
-import socket
 import uuid
 
 import pytest
 from rq.job import Job
 
 from hotline.app import create_app
+from tests.net import free_port
 from workers import jobs
 from workers.queues import QueueUnavailable
 
 
 def _closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     return f"redis://127.0.0.1:{port}/0"
 
 

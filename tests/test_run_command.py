@@ -4,32 +4,25 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import requests
 from redis import Redis
 from rq import Worker
 
-from tests.twilio_fake import AUTH_TOKEN, call_params, parse_twiml, sign
+from tests.net import free_port, post_signed_http
+from tests.twilio_fake import AUTH_TOKEN, call_params, parse_twiml
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_run_starts_web_and_worker(tmp_path: Path, redis_url: str) -> None:
-    port = _free_port()
+    port = free_port()
     env = dict(
         os.environ,
         STORAGE_ROOT=str(tmp_path),
@@ -65,15 +58,7 @@ def test_run_starts_web_and_worker(tmp_path: Path, redis_url: str) -> None:
 
         params = call_params()
         url = base + "/twilio/voice"
-        signed = requests.post(
-            url,
-            data=urlencode(params),
-            timeout=10,
-            headers={
-                "X-Twilio-Signature": sign(url, params),
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
+        signed = post_signed_http(url, params)
         assert signed.status_code == 200
         assert parse_twiml(signed.content).find("Say") is not None
         unsigned = requests.post(url, data=params, timeout=10)

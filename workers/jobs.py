@@ -5,7 +5,6 @@ Exceptions propagate on purpose, so that RQ's `Retry` and its failed-job registr
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,18 +14,11 @@ from rq.job import Job
 from hotline.db import db
 from workers.context import job_app
 
-_pid_of_engine: int | None = None
-
 
 @contextmanager
 def app_context() -> Iterator[None]:
-    """Push the process's app context; after a fork, drop the parent's pooled connections."""
-    global _pid_of_engine
-    app = job_app()
-    with app.app_context():
-        if _pid_of_engine != os.getpid():
-            db.engine.dispose(close=False)
-            _pid_of_engine = os.getpid()
+    """Push the process's app context; the job's session is closed when it ends."""
+    with job_app().app_context():
         try:
             yield
         finally:

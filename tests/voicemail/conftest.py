@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -19,6 +18,7 @@ from redis import Redis
 from rq import SimpleWorker, Worker
 
 from hotline.db import db
+from tests.net import free_port
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, call_params, post_signed
 from tests.waiting import wait_until
 from voicemail.fake_twilio import FakeTwilio
@@ -41,7 +41,7 @@ def vm_app(make_app, fake_twilio):  # noqa: ANN001, ANN201
     return make_app(
         twilio_api_base_url=fake_twilio.base_url,
         job_retry_intervals=[1, 1, 1],
-        recording_download_timeout=1.0,
+        recording_download_timeout=10.0,
     )
 
 
@@ -240,9 +240,7 @@ def _pings(url: str) -> bool:
 def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
     if shutil.which("redis-server") is None:
         pytest.fail("redis-server is missing: ./dev test installs it")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = RedisServer(port, tmp_path).start()
     yield server
     server.stop()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from hotline.app import create_app
 from hotline.db import db
+from tests.net import free_port
 from tests.twilio_fake import call_params, post_signed
 from tests.voicemail.conftest import new_recording_sid, recording_params, voicemail
 from tickets.models import Ticket
@@ -174,13 +175,10 @@ def test_database_down_at_callback_keeps_it_in_redis_until_reconciled(
     make_settings,  # noqa: ANN001
     fake_twilio,
 ) -> None:
-    import socket
 
     from voicemail.reconcile import PENDING_CALLBACKS
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     settings = vm_app.config["HOTLINE_SETTINGS"].model_copy(
         update={
             "database_url": f"postgresql+psycopg://nobody@127.0.0.1:{port}/none?connect_timeout=1"

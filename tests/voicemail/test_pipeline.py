@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline.db import db
+from tests.audio_files import silent_recording
 from tests.voicemail.conftest import new_recording_sid, voicemail
 from tickets.models import Ticket, TicketEvent
 from voicemail.fake_twilio import stall_fault, status_fault
@@ -76,8 +76,9 @@ def test_media_server_500_twice_then_200(
 
 
 def test_media_server_times_out_once(vm_app, post_recording, fake_twilio, run_jobs, audio) -> None:  # noqa: ANN001
+    vm_app.config["HOTLINE_SETTINGS"].recording_download_timeout = 2.0
     sid = new_recording_sid()
-    fake_twilio.faults[sid] = [stall_fault(3.0)]  # the download timeout is 1 s in these tests
+    fake_twilio.faults[sid] = [stall_fault(6.0)]  # three times the download timeout
     url = fake_twilio.add_recording(sid, audio.speech["twilio-8k-mulaw"])
     post_recording(sid, url)
     run_jobs()
@@ -148,24 +149,7 @@ def test_zero_second_recording_is_no_speech(
     run_jobs,  # noqa: ANN001
     tmp_path: Path,
 ) -> None:
-    empty = tmp_path / "zero.wav"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "anullsrc=r=8000:cl=mono",
-            "-t",
-            "0",
-            "-acodec",
-            "pcm_mulaw",
-            str(empty),
-        ],
-        check=True,
-    )
+    empty = silent_recording(tmp_path / "zero.wav", 0)
     sid = _leave(post_recording, fake_twilio, empty)
     run_jobs()
     vm = voicemail(vm_app, sid)
@@ -191,24 +175,7 @@ def test_three_hour_recording_over_the_size_limit(
     run_jobs,  # noqa: ANN001
     tmp_path: Path,
 ) -> None:
-    long = tmp_path / "three-hours.wav"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "anullsrc=r=8000:cl=mono",
-            "-t",
-            "10800",
-            "-acodec",
-            "pcm_mulaw",
-            str(long),
-        ],
-        check=True,
-    )
+    long = silent_recording(tmp_path / "three-hours.wav", 3 * 3600)
     assert long.stat().st_size > 50 * 1024 * 1024
     sid = _leave(post_recording, fake_twilio, long)
     run_jobs()

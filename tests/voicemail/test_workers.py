@@ -12,7 +12,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -22,7 +21,8 @@ from werkzeug.serving import make_server
 
 from hotline.db import db
 from tests.audio_files import KOREAN_TEXT
-from tests.twilio_fake import call_params, sign
+from tests.net import free_port, post_signed_http
+from tests.twilio_fake import call_params
 from tests.voicemail.conftest import (
     ROOT,
     new_recording_sid,
@@ -41,16 +41,7 @@ pytestmark = pytest.mark.slow
 
 def post(base: str, path: str, params: dict[str, str]) -> requests.Response:
     """A signed webhook over real HTTP."""
-    url = base + path
-    return requests.post(
-        url,
-        data=urlencode(params),
-        timeout=30,
-        headers={
-            "X-Twilio-Signature": sign(url, params),
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
+    return post_signed_http(base + path, params)
 
 
 @pytest.fixture
@@ -280,9 +271,7 @@ def test_two_web_and_two_worker_processes_take_50_voicemails(
     clip = spoken_recording("환불해 주세요. 고장 났습니다.", tmp_path / "clip.wav")
     webs, bases = [], []
     for index in range(2):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         with (tmp_path / f"web-{index}.log").open("wb") as log:
             webs.append(
                 subprocess.Popen(
