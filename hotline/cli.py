@@ -81,7 +81,10 @@ def run(port: int, procfile: Path, only: tuple[str, ...]) -> None:
     from workers.queues import redis_answers
 
     settings = load_settings()
-    env = dict(os.environ, PORT=str(port), PYTHONUNBUFFERED="1")
+    # The Procfile names `gunicorn` and `hotline`: find them beside this interpreter, so that
+    # `.venv/bin/hotline run` works without an activated virtual environment.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = dict(os.environ, PORT=str(port), PYTHONUNBUFFERED="1", PATH=path)
     wanted = set(only)
     if not redis_answers(settings.redis_url):
         if settings.is_production:
