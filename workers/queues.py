@@ -12,7 +12,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import fakeredis
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -96,10 +95,13 @@ def connect(settings: Settings) -> JobQueues:
 
 
 _embedded_lock = threading.Lock()
-_embedded_server: fakeredis.FakeServer | None = None
+_embedded_server: object | None = None
 
 
-def _embedded_connection() -> fakeredis.FakeRedis:
+def _embedded_connection() -> Redis:
+    # Imported here: fakeredis (with Lua) costs ~30 MB that no process using Redis needs.
+    import fakeredis
+
     global _embedded_server
     with _embedded_lock:
         if _embedded_server is None:
