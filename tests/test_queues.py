@@ -43,10 +43,19 @@ def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None: 
     assert result.return_value == "ran in the embedded worker"
 
 
-def test_production_never_falls_back(make_settings) -> None:  # noqa: ANN001
+def test_production_never_falls_back(make_settings, caplog) -> None:  # noqa: ANN001
     settings = make_settings(redis_url=_closed_port_url(), hotline_env="production")
-    with pytest.raises(QueueUnavailable, match="production mode does not fall back"):
-        create_app(settings=settings)
+    with caplog.at_level(logging.ERROR, logger="workers.queues"):
+        app = create_app(settings=settings)
+    queues = app.extensions["hotline.queues"]
+    assert not queues.embedded
+    assert not queues.ping()
+    assert "production mode does not fall back" in caplog.text
+    with pytest.raises(QueueUnavailable):
+        queues.enqueue("default", jobs.echo, "x", job_id="echo-prod")
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json()["queue"] == {"ok": False, "backend": "redis"}
 
 
 def test_enqueue_on_a_dead_redis_raises_queue_unavailable(app) -> None:  # noqa: ANN001

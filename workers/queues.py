@@ -77,15 +77,21 @@ def redis_answers(url: str, timeout: float = 1.0) -> bool:
 
 
 def connect(settings: Settings) -> JobQueues:
-    """Connect to `REDIS_URL`, or (outside production) fall back to the embedded queue."""
-    if redis_answers(settings.redis_url):
+    """Connect to `REDIS_URL`, or (outside production) fall back to the embedded queue.
+
+    Production never falls back: with Redis down at start it still serves calls, logs the
+    outage, and enqueues fail with QueueUnavailable until Redis is back (rows wait for the
+    reconciler), so a restart during a Redis outage does not take the IVR down.
+    """
+    if settings.is_production or redis_answers(settings.redis_url):
+        if settings.is_production and not redis_answers(settings.redis_url):
+            log.error(
+                "no Redis answers at %s: jobs wait in the database until it is back; "
+                "production mode does not fall back to the embedded queue",
+                settings.redis_url,
+            )
         connection = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=10)
         return JobQueues(connection=connection, embedded=False, url=settings.redis_url)
-    if settings.is_production:
-        raise QueueUnavailable(
-            f"no Redis answers at REDIS_URL={settings.redis_url}; production mode does not fall "
-            "back to the embedded queue"
-        )
     log.warning(
         "no Redis answers at %s: using the EMBEDDED in-process queue (fakeredis + a worker "
         "thread). Jobs are lost when this process exits; run Redis for anything but a try-out.",
