@@ -43,10 +43,9 @@ def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None: 
     assert result.return_value == "ran in the embedded worker"
 
 
-def test_production_never_falls_back(make_settings, caplog) -> None:  # noqa: ANN001
-    settings = make_settings(redis_url=_closed_port_url(), hotline_env="production")
+def test_production_never_falls_back(make_app, caplog) -> None:  # noqa: ANN001
     with caplog.at_level(logging.ERROR, logger="workers.queues"):
-        app = create_app(settings=settings)
+        app = make_app(redis_url=_closed_port_url(), hotline_env="production")
     queues = app.extensions["hotline.queues"]
     assert not queues.embedded
     assert not queues.ping()
