@@ -10,19 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
-from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, Unauthorized
 
 from hotline.accounts import user_for_token
-from hotline.models import Role, User
+from hotline.models import Role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 #: OpenAPI path items, filled by the features' API modules when they are imported.
 OPENAPI_PATHS: dict[str, Any] = {}
-
-
-def current_user() -> User:
-    return g.api_user
 
 
 def require_role(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -81,11 +77,7 @@ def page_args(max_per_page: int = 100) -> tuple[int, int]:
         page = int(request.args.get("page", "1"))
         per_page = int(request.args.get("per_page", "20"))
     except ValueError:
-        from werkzeug.exceptions import BadRequest
-
         raise BadRequest("page and per_page must be integers") from None
     if page < 1 or not 1 <= per_page <= max_per_page:
-        from werkzeug.exceptions import BadRequest
-
         raise BadRequest(f"page ≥ 1 and 1 ≤ per_page ≤ {max_per_page}")
     return page, per_page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,8 +10,6 @@ from sqlalchemy import select
 from hotline.accounts import create_user
 from hotline.db import db
 from hotline.models import Role, User
-
-Seeder = Callable[[], list[str]]
 
 
 def seed_admin() -> list[str]:

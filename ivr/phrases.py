@@ -7,7 +7,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "invalid": "对不起，您的输入无效。",
         "no_input": "对不起，没有收到您的按键。",
         "goodbye": "感谢您的来电，再见。",
-        "apology": "抱歉，系统暂时出现故障。",
         "back_to_menu": "抱歉，系统暂时出现故障，将为您返回主菜单。",
         "recorded": "您的留言已收到，我们会尽快处理。感谢您的来电，再见。",
         "transfer_failed": "抱歉，转接未能成功。",
@@ -21,7 +20,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "invalid": "Sorry, that is not a valid choice.",
         "no_input": "Sorry, we did not receive your choice.",
         "goodbye": "Thank you for calling. Goodbye.",
-        "apology": "Sorry, we are having technical difficulties.",
         "back_to_menu": "Sorry, something went wrong. Returning to the main menu.",
         "recorded": "Your message has been recorded and will be handled soon. "
         "Thank you for calling. Goodbye.",

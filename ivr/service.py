@@ -26,8 +26,6 @@ from tickets.lookup import status_for_caller
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("enter", "input", "dial-done", "queue-done", "recorded")
-
 
 def clock() -> Callable[[], datetime]:
     return current_app.extensions.get("hotline.clock") or (lambda: datetime.now(UTC))
