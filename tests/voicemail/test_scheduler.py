@@ -1,0 +1,44 @@
+"""The scheduler process: RQ's cron scheduler carries the reconciler and retention jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hotline.db import db, utcnow
+from tests.voicemail.conftest import new_recording_sid, voicemail
+from voicemail.models import Voicemail
+from workers import jobs
+from workers.context import use_app
+from workers.scheduler import build_scheduler
+
+
+def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:  # noqa: ANN001
+    settings = vm_app.config["HOTLINE_SETTINGS"]
+    monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    monkeypatch.setenv("STORAGE_ROOT", str(settings.storage_root))
+    scheduler = build_scheduler()
+    registered = {job.func_name: job.interval for job in scheduler.get_jobs()}
+    assert registered == {
+        "workers.jobs.reconcile_voicemails": 60,
+        "workers.jobs.delete_expired_audio": 6 * 3600,
+    }
+
+
+def test_periodic_reconcile_job_enqueues_a_stuck_voicemail(
+    vm_app,
+    post_recording,  # noqa: ANN001
+    fake_twilio,
+) -> None:
+    sid = new_recording_sid()
+    post_recording(sid, fake_twilio.recording_url(sid))
+    queue = vm_app.extensions["hotline.queues"].queues["voicemail"]
+    queue.empty()  # the job is lost (Redis flushed, a worker died with it ...)
+    with vm_app.app_context():
+        stuck = db.session.query(Voicemail).filter_by(recording_sid=sid).one()
+        stuck.updated_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    use_app(vm_app)
+    assert jobs.reconcile_voicemails() == 1
+    assert queue.job_ids == [f"voicemail-{sid}"]
+    assert jobs.reconcile_voicemails() == 0  # queued now: left alone
+    assert voicemail(vm_app, sid).state == "received"
