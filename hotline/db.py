@@ -42,8 +42,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -> bool:
-    """INSERT a row unless one with the same `unique` column exists; True when it inserted.
+def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -> int | None:
+    """INSERT a row unless one with the same `unique` column exists; the new row's id, or None.
 
     The idempotent way to create rows keyed by Twilio's ids: concurrent or repeated webhooks
     for the same CallSid or RecordingSid insert exactly one row, without a failed transaction.
@@ -60,9 +60,9 @@ def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -
         insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=[unique])
-        .returning(table.c[unique])
+        .returning(table.c.id)
     )
-    return db.session.execute(statement).first() is not None
+    return db.session.execute(statement).scalar()
 
 
 def utcnow() -> datetime:

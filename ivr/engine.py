@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
@@ -46,6 +47,8 @@ MAX_INLINE_STEPS = 20
 
 #: Built once: constructing the statement costs more than running it, on every webhook.
 _STEP_INSERT = CallStep.__table__.insert()
+
+NodeT = TypeVar("NodeT")
 
 
 class UnknownNode(LookupError):
@@ -338,10 +341,16 @@ INPUT_HANDLERS: dict[str, Callable[..., VoiceResponse]] = {
 # -- results of Dial, Enqueue and Record -------------------------------------------------------
 
 
-def dial_done(step: Step, node_id: str) -> VoiceResponse:
+def _node_of_kind(step: Step, node_id: str, kind: type[NodeT]) -> NodeT:
+    """The node a Dial/Enqueue/Record action URL names; UnknownNode if it is not of that kind."""
     node = step.doc.node(node_id)
-    if not isinstance(node, TransferNode):
+    if not isinstance(node, kind):
         raise UnknownNode(node_id)
+    return node
+
+
+def dial_done(step: Step, node_id: str) -> VoiceResponse:
+    node = _node_of_kind(step, node_id, TransferNode)
     status = step.params.get("DialCallStatus", "")
     if status == "completed":
         step.response.hangup()
@@ -353,9 +362,7 @@ def dial_done(step: Step, node_id: str) -> VoiceResponse:
 
 
 def queue_done(step: Step, node_id: str) -> VoiceResponse:
-    node = step.doc.node(node_id)
-    if not isinstance(node, QueueNode):
-        raise UnknownNode(node_id)
+    node = _node_of_kind(step, node_id, QueueNode)
     result = step.params.get("QueueResult", "")
     if result in ("bridged", "bridging-in-process", "hangup"):
         step.response.hangup()
@@ -366,9 +373,7 @@ def queue_done(step: Step, node_id: str) -> VoiceResponse:
 
 
 def recorded(step: Step, node_id: str) -> VoiceResponse:
-    node = step.doc.node(node_id)
-    if not isinstance(node, VoicemailNode):
-        raise UnknownNode(node_id)
+    node = _node_of_kind(step, node_id, VoicemailNode)
     if node.next:
         step.enter(node.next)
     else:

@@ -63,9 +63,7 @@ def test_enqueue_on_a_dead_redis_raises_queue_unavailable(app) -> None:  # noqa:
     from workers.queues import JobQueues
 
     dead = JobQueues(
-        connection=Redis.from_url(_closed_port_url(), socket_connect_timeout=0.5),
-        embedded=False,
-        url="dead",
+        connection=Redis.from_url(_closed_port_url(), socket_connect_timeout=0.5), embedded=False
     )
     with pytest.raises(QueueUnavailable, match="could not enqueue echo-2"):
         dead.enqueue("default", jobs.echo, "x", job_id="echo-2")

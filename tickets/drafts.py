@@ -14,7 +14,7 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
     """The voicemail's draft ticket, created once (the voicemail id is unique on tickets)."""
     text = transcript.corrected_text or transcript.text
     ticket_type, why = suggest_type(text)
-    created = insert_ignoring_conflict(
+    created_id = insert_ignoring_conflict(
         Ticket,
         {
             "state": TicketState.draft.value,
@@ -32,7 +32,7 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
         unique="voicemail_id",
     )
     ticket = db.session.scalars(select(Ticket).where(Ticket.voicemail_id == voicemail.id)).one()
-    if created:
+    if created_id is not None:
         db.session.add(
             TicketEvent(
                 ticket_id=ticket.id,

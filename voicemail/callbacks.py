@@ -69,12 +69,12 @@ def receive_recording(params: Mapping[str, str], language: str | None) -> Callba
         if status == "completed"
         else f"Twilio reported the recording {status}",
     }
-    created = insert_ignoring_conflict(Voicemail, values, unique="recording_sid")
+    voicemail_id = insert_ignoring_conflict(Voicemail, values, unique="recording_sid")
     db.session.commit()
-    voicemail_id = db.session.scalar(select(Voicemail.id).where(Voicemail.recording_sid == sid))
-    if not created:
+    if voicemail_id is None:
         log.info("recording %s: repeated callback (%s); nothing to do", sid, status)
-        return CallbackResult(voicemail_id, created=False, enqueued=False)
+        existing = db.session.scalar(select(Voicemail.id).where(Voicemail.recording_sid == sid))
+        return CallbackResult(existing, created=False, enqueued=False)
     if status != "completed":
         log.warning("recording %s %s (ErrorCode %s); no job", sid, status, values["error_code"])
         return CallbackResult(voicemail_id, created=True, enqueued=False)

@@ -40,7 +40,6 @@ class JobQueues:
 
     connection: Redis
     embedded: bool
-    url: str
     queues: dict[str, Queue] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,13 +90,13 @@ def connect(settings: Settings) -> JobQueues:
                 settings.redis_url,
             )
         connection = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=10)
-        return JobQueues(connection=connection, embedded=False, url=settings.redis_url)
+        return JobQueues(connection=connection, embedded=False)
     log.warning(
         "no Redis answers at %s: using the EMBEDDED in-process queue (fakeredis + a worker "
         "thread). Jobs are lost when this process exits; run Redis for anything but a try-out.",
         settings.redis_url,
     )
-    return JobQueues(connection=_embedded_connection(), embedded=True, url="embedded://")
+    return JobQueues(connection=_embedded_connection(), embedded=True)
 
 
 _embedded_lock = threading.Lock()
