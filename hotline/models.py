@@ -29,6 +29,10 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: The language the user hears on the operator line and sees in the web UI.
+    language: Mapped[str] = mapped_column(String(10), default="zh-CN")
+    #: Wrong operator-line PINs in a row; reset by the right one.
+    pin_failures: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -56,8 +56,10 @@ class CallRef:
             setattr(self, name, value)
 
 
-def find_or_create_call(params: Mapping[str, str]) -> CallRef:
-    """The call for this CallSid, created on the first webhook of the call (not committed)."""
+def find_or_create_call(params: Mapping[str, str], line: str = "public") -> CallRef:
+    """The call for this CallSid, created on the first webhook of the call (not committed).
+
+    `line` says which line the call came on: `public`, `operator` or `callback`."""
     call_sid = params.get("CallSid", "")
     if not call_sid.startswith("CA") or len(call_sid) > 64:
         raise BadParameters(f"missing or malformed CallSid {call_sid[:70]!r}")
@@ -70,6 +72,7 @@ def find_or_create_call(params: Mapping[str, str]) -> CallRef:
                 "from_number": params.get("From", "")[:32],
                 "to_number": params.get("To", "")[:32],
                 "direction": params.get("Direction", "inbound")[:20],
+                "line": line,
                 "status": _status(params.get("CallStatus")) or "in-progress",
                 "started_at": utcnow(),
             },
@@ -100,6 +103,11 @@ def record_status(params: Mapping[str, str]) -> CallRef:
         if values["duration_seconds"] is not None:
             values["started_at"] = min(call.started_at, ended - timedelta(seconds=int(duration)))
     call.update(**values)
+    if status in FINAL_STATUSES:
+        from ivr import operators, queueing
+
+        queueing.call_ended(call.id, queueing.now())
+        operators.line_ended(call.call_sid, queueing.now())
     db.session.commit()
     return call
 

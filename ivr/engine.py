@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.db import db, utcnow
+from ivr import queueing
 from ivr.calls import CallRef
 from ivr.hours import is_open
 from ivr.menu import (
@@ -36,7 +37,7 @@ from ivr.menu import (
     TransferNode,
     VoicemailNode,
 )
-from ivr.models import CallStep
+from ivr.models import CallStep, QueueResult
 from ivr.phrases import phrase
 from ivr.twiml import RECORDING_CALLBACK
 
@@ -68,6 +69,9 @@ class Step:
     lookup: Callable[[str, str], str | None] = field(default=lambda digits, caller: None)
     response: VoiceResponse = field(default_factory=VoiceResponse)
     inline_steps: int = 0
+    #: Queues whose line changed in this step (someone left or was answered): the service
+    #: asks the callback dispatcher to look at them once the step is committed.
+    queues_changed: set[str] = field(default_factory=set)
 
     # -- URLs ----------------------------------------------------------------------------------
 
@@ -76,6 +80,12 @@ class Step:
         suffix = f"/{action}" if action else ""
         values = {"lang": self.language, **{k: v for k, v in query.items() if v is not None}}
         return f"/twilio/ivr/{self.version}/{node_id}{suffix}?{urlencode(values)}"
+
+    def hold_url(self, node_id: str, action: str) -> str:
+        """Path of a queue node's wait-URL webhooks (`wait`, `choice`): wait-TwiML only."""
+        return (
+            f"/twilio/queue/{self.version}/{node_id}/{action}?{urlencode({'lang': self.language})}"
+        )
 
     # -- speaking ------------------------------------------------------------------------------
 
@@ -183,10 +193,26 @@ def render_hours(step: Step, node: HoursNode, attempt: int) -> None:
 
 
 def render_queue(step: Step, node: QueueNode, attempt: int) -> None:
+    """Enqueue the caller, or send them on to the overflow when the queue cannot take them."""
+    config = step.doc.queue(node.queue)
+    now = step.now()
+    languages = step.doc.queue_languages(node.queue)
+    refusal = queueing.refusal(config, node.queue, step.language, languages, now)
+    if refusal is not None:
+        queueing.refused(step.call.id, node.queue, step.version, node.id, now, refusal)
+        log.info("call %s not queued in %s: %s", step.call.call_sid, node.queue, refusal)
+        step.say_phrase("queue_full" if refusal == QueueResult.QUEUE_FULL else "queue_unavailable")
+        step.finish(node.overflow or config.overflow)
+        return
+    queueing.join(step.call.id, node.queue, step.version, node.id, now)
     step.say(step.response, node.prompt)
+    enqueue(step, node, callback=False)
+
+
+def enqueue(step: Step, node: QueueNode, callback: bool) -> None:
     step.response.enqueue(
-        node.queue,
-        wait_url=f"/twilio/queue/wait?{urlencode({'lang': step.language})}",
+        queueing.twilio_queue_name(node.queue, callback),
+        wait_url=step.hold_url(node.id, "wait"),
         wait_url_method="POST",
         action=step.url(node.id, "queue-done"),
         method="POST",
@@ -323,6 +349,7 @@ def input_survey(step: Step, node: SurveyNode, attempt: int, raw: str) -> VoiceR
         step.response.hangup()
         return step.response
     step.call.update(satisfaction=int(key))
+    queueing.rate(step.call.id, int(key))
     step.record(f"{node.id}#rating", key)
     step.say_phrase("survey_thanks")
     step.response.hangup()
@@ -362,13 +389,35 @@ def dial_done(step: Step, node_id: str) -> VoiceResponse:
 
 
 def queue_done(step: Step, node_id: str) -> VoiceResponse:
+    """Enqueue's action: the caller left the queue; record how, and go on accordingly."""
     node = _node_of_kind(step, node_id, QueueNode)
+    overflow = node.overflow or step.doc.queue(node.queue).overflow
     result = step.params.get("QueueResult", "")
-    if result in ("bridged", "bridging-in-process", "hangup"):
+    visit = queueing.open_visit(step.call.id) or queueing.latest_visit(step.call.id)
+    if visit is not None:
+        queue_time = queueing.seconds(step.params.get("QueueTime"))
+        queueing.finish(visit, result, queue_time, step.now())
+        step.queues_changed.add(visit.queue_name)
+    if (visit is not None and visit.result == QueueResult.BRIDGED) or result in (
+        "bridged",
+        "bridging-in-process",
+    ):
+        if node.survey:  # the operator hung up; the caller is still on the line
+            return step.enter(node.survey)
         step.response.hangup()
         return step.response
-    step.say_phrase("queue_unavailable")
-    step.finish(node.overflow)
+    if result == QueueResult.HANGUP:
+        step.response.hangup()
+        return step.response
+    reason = visit.leave_reason if visit is not None and result == QueueResult.LEAVE else None
+    if reason == "voicemail":
+        step.finish(node.voicemail or overflow)
+    elif reason == "callback":
+        step.say_phrase("callback_registered")
+        step.response.hangup()
+    else:  # max wait, queue full at Twilio, an error: the overflow, never silence
+        step.say_phrase("queue_full" if result == QueueResult.QUEUE_FULL else "queue_unavailable")
+        step.finish(overflow)
     return step.response
 
 

@@ -77,6 +77,8 @@ class Option(Strict):
 class NodeBase(Strict):
     id: str = Field(pattern=NODE_ID)
     prompt: Prompts
+    #: A short name per language, read to operators as the caller's path through the menu.
+    label: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("prompt", mode="before")
     @classmethod
@@ -141,13 +143,53 @@ class HoursNode(NodeBase):
         return [(name, t) for name, t in (("open", self.open), ("closed", self.closed)) if t]
 
 
+QUEUE_NAME = r"^[A-Za-z0-9_-]{1,48}$"
+
+
 class QueueNode(NodeBase):
+    """Enqueue the caller in a named queue (configured under the document's `queues`)."""
+
     kind: Literal["queue"]
-    queue: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
-    overflow: str | None = None
+    queue: str = Field(pattern=QUEUE_NAME)
+    overflow: str | None = None  # where the caller goes when the queue cannot take them
+    voicemail: str | None = None  # where key 1 on hold leads; default: the overflow node
+    survey: str | None = None  # a `survey` node the caller hears after the operator hangs up
 
     def targets(self) -> list[tuple[str, str]]:
-        return [("overflow", self.overflow)] if self.overflow else []
+        named = (
+            ("overflow", self.overflow),
+            ("voicemail", self.voicemail),
+            ("survey", self.survey),
+        )
+        return [(name, target) for name, target in named if target]
+
+
+class QueueConfig(Strict):
+    """How one named queue behaves: size and wait limits, hold audio, announcements, callbacks."""
+
+    max_size: int = Field(50, ge=1, le=1000, description="callers waiting at most")
+    max_wait: int = Field(600, ge=30, le=7200, description="seconds before overflow")
+    hold_audio: str | None = Field(None, max_length=500, description="audio URL played on hold")
+    announce_every: int = Field(45, ge=10, le=600, description="seconds between announcements")
+    overflow: str | None = Field(None, description="node for callers the queue cannot take")
+    languages: list[str] = Field(
+        default_factory=list, description="languages its operators speak; empty: all"
+    )
+    callback: bool = Field(True, description="offer a callback that keeps the caller's place")
+    callback_attempts: int = Field(3, ge=1, le=5)
+    callback_retry_minutes: int = Field(5, ge=1, le=120)
+    callback_ring_seconds: int = Field(30, ge=10, le=120)
+    require_operators: bool = Field(
+        True, description="overflow at once when no operator is logged in for this queue"
+    )
+    service_level_seconds: int = Field(20, ge=1, le=600, description="answered within T seconds")
+
+    @field_validator("hold_audio")
+    @classmethod
+    def _audio_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://", "/")):
+            raise ValueError("`hold_audio` must be an http(s) URL or a path on this app")
+        return value or None
 
 
 class VoicemailNode(NodeBase):
@@ -275,10 +317,18 @@ class MenuDocument(Strict):
     voices: dict[str, Voice] = Field(default_factory=dict)
     hours: Hours = Field(default_factory=Hours)
     operator_queue: str | None = None  # the node `0` leads to from any menu, where set
+    queues: dict[str, QueueConfig] = Field(default_factory=dict)
     nodes: list[Node] = Field(min_length=1)
 
     def node(self, node_id: str) -> Node | None:
         return next((n for n in self.nodes if n.id == node_id), None)
+
+    def queue(self, name: str) -> QueueConfig:
+        """The configuration of queue `name` (validation makes sure every queue node has one)."""
+        return self.queues.get(name) or QueueConfig()
+
+    def queue_languages(self, name: str) -> list[str]:
+        return self.queue(name).languages or self.languages
 
 
 @dataclass(frozen=True)
@@ -405,8 +455,39 @@ def _graph_problems(doc: MenuDocument) -> list[Problem]:
                     problems.append(Problem(f"{path}.prompt", f"no prompt for {lang}"))
         problems.extend(_kind_problems(doc, node, path))
 
+    problems.extend(_queue_problems(doc, ids))
     problems.extend(_reachability(doc, ids))
     problems.extend(_redirect_loops(doc, ids))
+    return problems
+
+
+def _queue_problems(doc: MenuDocument, ids: dict[str, int]) -> list[Problem]:
+    problems = []
+    for name, config in doc.queues.items():
+        path = f"queues.{name}"
+        if not re.match(QUEUE_NAME, name):
+            problems.append(Problem(path, "a queue name is 1 to 48 letters, digits, _ or -"))
+        if config.overflow and config.overflow not in ids:
+            problems.append(Problem(f"{path}.overflow", f"unknown node {config.overflow!r}"))
+        for lang in config.languages:
+            if lang not in doc.languages:
+                problems.append(
+                    Problem(f"{path}.languages", f"{lang} is not one of the menu's languages")
+                )
+    for node in doc.nodes:
+        if not isinstance(node, QueueNode):
+            continue
+        path = f"nodes.{node.id}"
+        if node.queue not in doc.queues:
+            problems.append(
+                Problem(f"{path}.queue", f"queue {node.queue!r} is not configured under `queues`")
+            )
+        if node.survey and not isinstance(doc.node(node.survey), SurveyNode):
+            problems.append(Problem(f"{path}.survey", f"{node.survey!r} is not a survey node"))
+        if not node.overflow and not doc.queue(node.queue).overflow:
+            problems.append(
+                Problem(f"{path}.overflow", "a queue node needs an overflow (here or on its queue)")
+            )
     return problems
 
 
@@ -481,6 +562,10 @@ def _kind_problems(doc: MenuDocument, node: Node, path: str) -> list[Problem]:
 
 def _edges(doc: MenuDocument, ids: dict[str, int]) -> dict[str, list[str]]:
     edges = {n.id: [t for _, t in n.targets() if t in ids] for n in doc.nodes}
+    for node in doc.nodes:
+        overflow = doc.queue(node.queue).overflow if isinstance(node, QueueNode) else None
+        if overflow in ids:
+            edges[node.id].append(overflow)
     if doc.operator_queue and doc.operator_queue in ids:
         for node in doc.nodes:
             if isinstance(node, MenuNode):

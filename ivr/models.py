@@ -1,11 +1,12 @@
-"""IVR tables: menu versions, calls, the path of nodes each call took, and queue visits."""
+"""IVR tables: menu versions, calls and the path of nodes each took, queue visits, callbacks,
+operators' queue memberships and their sessions on the operator line."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.db import db, utcnow
@@ -39,6 +40,9 @@ class Call(db.Model):
     from_number: Mapped[str] = mapped_column(String(32), default="", index=True)
     to_number: Mapped[str] = mapped_column(String(32), default="")
     direction: Mapped[str] = mapped_column(String(20), default="inbound")
+    #: `public` (a citizen calling the hotline), `operator` (the operator line) or `callback`
+    #: (a call the hotline placed back to a caller who asked for it).
+    line: Mapped[str] = mapped_column(String(16), default="public", index=True)
     menu_version_id: Mapped[int | None] = mapped_column(ForeignKey("menu_versions.id"))
     language: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="in-progress", index=True)
@@ -65,18 +69,97 @@ class CallStep(db.Model):
     call: Mapped[Call] = relationship(back_populates="steps")
 
 
+class QueueResult:
+    """How a queue visit ended: Twilio's QueueResult, plus the app's own overflow reasons."""
+
+    BRIDGED = "bridged"  # an operator answered
+    HANGUP = "hangup"  # the caller hung up while waiting: abandoned
+    LEAVE = "leave"  # the caller left (voicemail, callback) or was sent on after `max_wait`
+    QUEUE_FULL = "queue-full"  # `max_size` callers were already waiting
+    NO_OPERATORS = "no-operators"  # nobody logged in for the queue (or not in the language)
+    REDIRECTED = "redirected"
+    ERROR = "error"
+
+
 class QueueVisit(db.Model):
     """A call's stay in a named queue: the source of answer rate, abandonment and wait times."""
 
     __tablename__ = "queue_visits"
+    __table_args__ = (Index("ix_queue_visits_waiting", "queue_name", "left_at", "entered_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     queue_name: Mapped[str] = mapped_column(String(64), index=True)
+    menu_version: Mapped[int | None]
+    node_id: Mapped[str | None] = mapped_column(String(64))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: Where the caller stood on joining: Twilio's queue ahead of them plus waiting callbacks.
+    position_on_join: Mapped[int | None]
     left_at: Mapped[datetime | None]
-    result: Mapped[str | None] = mapped_column(String(20))
+    result: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: Why the caller asked to leave: `voicemail`, `callback` or `max-wait` (with result `leave`).
+    leave_reason: Mapped[str | None] = mapped_column(String(20))
     wait_seconds: Mapped[int | None]
+    bridged_at: Mapped[datetime | None]
+    talk_seconds: Mapped[int | None]
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rating: Mapped[int | None]
+    #: Set when this visit is a called-back caller re-joining at the front of the line.
+    callback_id: Mapped[int | None] = mapped_column(
+        ForeignKey("callbacks.id", ondelete="SET NULL", use_alter=True)
+    )
 
     call: Mapped[Call] = relationship(back_populates="queue_visits")
+
+
+class Callback(db.Model):
+    """A caller who chose to be called back instead of waiting: their place is `joined_at`."""
+
+    __tablename__ = "callbacks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("queue_visits.id", ondelete="SET NULL"), unique=True
+    )
+    queue_name: Mapped[str] = mapped_column(String(64), index=True)
+    menu_version: Mapped[int]
+    node_id: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(32))
+    hotline_number: Mapped[str] = mapped_column(String(32), default="")
+    language: Mapped[str] = mapped_column(String(10))
+    joined_at: Mapped[datetime] = mapped_column(index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: pending → dialing → reached; or → retry (→ dialing …) → unreached (a draft ticket).
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    last_status: Mapped[str | None] = mapped_column(String(20))
+    reached_at: Mapped[datetime | None]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+
+
+class OperatorQueue(db.Model):
+    """Which queues an operator answers (and sees)."""
+
+    __tablename__ = "operator_queues"
+    __table_args__ = (UniqueConstraint("user_id", "queue_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    queue_name: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class OperatorSession(db.Model):
+    """An operator logged in on the operator line: from the right PIN until the call ends."""
+
+    __tablename__ = "operator_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    available: Mapped[bool] = mapped_column(default=True)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 
-from flask import current_app
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.db import db
-from ivr import calls, engine
+from ivr import callbacks, calls, engine, hold, queueing
 from ivr.calls import CallRef
 from ivr.menu import MenuDocument
-from ivr.models import MenuVersion
+from ivr.models import Callback, MenuVersion
 from ivr.phrases import phrase, status_word
 from ivr.twiml import apology_with_voicemail
 from ivr.versions import pinned_document
 from tickets.lookup import status_for_caller
 
 log = logging.getLogger(__name__)
-
-
-def clock() -> Callable[[], datetime]:
-    return current_app.extensions.get("hotline.clock") or (lambda: datetime.now(UTC))
 
 
 def _lookup_text(language: str) -> Callable[[str, str], str | None]:
@@ -53,7 +47,7 @@ def _step(
         call=call,
         language=language,
         params=params,
-        now=clock(),
+        now=queueing.now,
         lookup=_lookup_text(language),
     )
 
@@ -117,6 +111,51 @@ def continue_call(
         step.say_phrase("back_to_menu")
         response = step.enter(doc.start)
     db.session.commit()
+    if step.queues_changed:
+        callbacks.request_dispatch(step.queues_changed)
+    return response
+
+
+def on_hold(
+    number: int, node_id: str, action: str, params: Mapping[str, str], query: Mapping[str, str]
+) -> VoiceResponse:
+    """Enqueue's wait URL (`wait`) and the key pressed on hold (`choice`).
+
+    Whatever goes wrong, the answer is wait-URL TwiML (the hold message), never a menu: Twilio
+    refuses other verbs while the caller is in a queue.
+    """
+    try:
+        call = calls.find_or_create_call(params)
+        pinned = pinned_document(number)
+        if pinned is None:
+            raise engine.UnknownNode(f"version {number}")
+        step = _step(number, pinned[1], call, query.get("lang"), params)
+        response = hold.choice(step, node_id) if action == "choice" else hold.wait(step, node_id)
+        db.session.commit()
+        return response
+    except Exception:
+        db.session.rollback()
+        log.exception("wait URL of %s/%s failed; answered with the hold message", number, node_id)
+        return hold_music(query)
+
+
+def callback_answered(callback_id: int, params: Mapping[str, str]) -> VoiceResponse:
+    """The caller we called back picked up: announce the hotline, put them first in line."""
+    callback = db.session.get(Callback, callback_id)
+    if callback is None or callback.last_call_sid != params.get("CallSid"):
+        log.warning("answer webhook for unknown callback %s (or an earlier try)", callback_id)
+        response = VoiceResponse()
+        response.hangup()
+        return response
+    call = calls.find_or_create_call(params, line="callback")
+    if call.language != callback.language:
+        call.update(language=callback.language)
+    pinned = pinned_document(callback.menu_version)
+    if pinned is None:
+        raise engine.UnknownNode(f"version {callback.menu_version}")
+    step = _step(callback.menu_version, pinned[1], call, callback.language, params)
+    response = callbacks.answered(step, callback)
+    db.session.commit()
     return response
 
 
@@ -137,9 +176,16 @@ def _attempt(raw: str | None) -> int:
 
 
 def hold_music(query: Mapping[str, str]) -> VoiceResponse:
-    """The queue's wait URL: a hold message (position and estimated wait come with queueing)."""
+    """A plain hold message: the wait URL's answer when nothing better can be said."""
     language = query.get("lang") or "zh-CN"
     response = VoiceResponse()
     response.say(phrase("hold", language), language=language)
     response.pause(length=20)
+    return response
+
+
+def connecting_message() -> VoiceResponse:
+    """What a caller hears as an operator takes them, when nothing about the call is known."""
+    response = VoiceResponse()
+    response.say(phrase("operator_connecting", "zh-CN"), language="zh-CN")
     return response

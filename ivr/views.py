@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from hotline.db import db
 from hotline.twilio_signature import twilio_signed
-from ivr import calls, service
+from ivr import callbacks, calls, operators, service
 from ivr.twiml import apology_with_voicemail, thanks_and_hangup, twiml_response
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,87 @@ def recorded() -> Response:
 @bp.post("/queue/wait")
 @twilio_signed
 def queue_wait() -> Response:
-    """Enqueue's wait URL: what a caller hears while waiting for an operator."""
+    """A plain hold message (the wait URL of calls enqueued before queue announcements)."""
     return twiml_response(service.hold_music(request.args))
+
+
+@bp.post("/queue/<int:version>/<node_id>/<any(wait, choice):action>")
+@twilio_signed
+def on_hold(version: int, node_id: str, action: str) -> Response:
+    """Enqueue's wait URL and the key pressed on hold: position, estimate, voicemail, callback."""
+    return twiml_response(
+        service.on_hold(version, node_id[:64], action, request.form, request.args)
+    )
+
+
+# -- callbacks ---------------------------------------------------------------------------------
+
+
+@bp.post("/callbacks/<int:callback_id>/answer")
+@twilio_signed
+def callback_answer(callback_id: int) -> Response:
+    """The caller we called back answered: announce the hotline, enqueue them first."""
+    return twiml_response(service.callback_answered(callback_id, request.form))
+
+
+@bp.post("/callbacks/<int:callback_id>/status")
+@twilio_signed
+def callback_status(callback_id: int) -> Response:
+    """Final status of a placed callback: retry, or after the last try a draft ticket."""
+    queue = callbacks.status(callback_id, request.form)
+    if queue:
+        callbacks.request_dispatch([queue])
+    return Response(status=204)
+
+
+# -- the operator line -------------------------------------------------------------------------
+
+
+@bp.post("/operator")
+@twilio_signed
+def operator_line() -> Response:
+    """Voice URL of the operator line: identify the operator by caller ID, ask for the PIN."""
+    return twiml_response(operators.greet(request.form))
+
+
+@bp.post("/operator/pin")
+@twilio_signed
+def operator_pin() -> Response:
+    attempt = request.args.get("attempt", "1")
+    return twiml_response(
+        operators.check_pin(request.form, int(attempt) if attempt in ("1", "2", "3") else 3)
+    )
+
+
+@bp.post("/operator/next")
+@twilio_signed
+def operator_next() -> Response:
+    return twiml_response(operators.next_caller(request.form))
+
+
+@bp.post("/operator/after")
+@twilio_signed
+def operator_after() -> Response:
+    """The operator's Dial action: the call with a caller ended, or nobody came."""
+    return twiml_response(operators.after_dial(request.form))
+
+
+@bp.post("/operator/menu")
+@twilio_signed
+def operator_menu() -> Response:
+    return twiml_response(operators.menu_choice(request.form))
+
+
+@bp.post("/operator/connected")
+@twilio_signed
+def operator_connected() -> Response:
+    """The Queue `url`: played to the caller as an operator takes them (Say/Play/Pause only)."""
+    try:
+        return twiml_response(operators.connected(request.form))
+    except Exception:
+        db.session.rollback()
+        log.exception("recording the bridge of %s failed", request.form.get("CallSid", "?")[:64])
+        return twiml_response(service.connecting_message())
 
 
 @bp.post("/status")

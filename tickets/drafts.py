@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 
 from hotline.db import db, insert_ignoring_conflict, utcnow
 from tickets.models import Ticket, TicketEvent, TicketState
 from tickets.suggest import suggest_type
 from voicemail.models import Transcript, Voicemail
+
+if TYPE_CHECKING:
+    from ivr.models import Callback
+
+CALLBACK_TEXT = {
+    "zh-CN": "来电者在{queue}队列中申请回电（{requested}），"
+    "{attempts}次回拨未接通（最后一次：{status}）。",
+    "en-US": "The caller asked to be called back from the {queue} queue ({requested}) and was "
+    "not reached in {attempts} tries (last: {status}).",
+}
 
 
 def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
@@ -42,4 +54,36 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
             )
         )
     db.session.commit()
+    return ticket
+
+
+def create_callback_draft(callback: Callback) -> Ticket:
+    """A draft for a callback that never reached the caller: the request is not lost.
+
+    Called once per callback, inside the transaction that moves it to `unreached`."""
+    text = (CALLBACK_TEXT.get(callback.language) or CALLBACK_TEXT["en-US"]).format(
+        queue=callback.queue_name,
+        requested=callback.requested_at.isoformat(timespec="minutes"),
+        attempts=callback.attempts,
+        status=callback.last_status or "?",
+    )
+    ticket = Ticket(
+        state=TicketState.draft.value,
+        source="callback",
+        caller_number=callback.number,
+        language=callback.language,
+        description=text,
+        call_id=callback.call_id,
+        suggestions={"why": "callback requested, not reached"},
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    db.session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            actor="system",
+            kind="drafted",
+            data={"callback_id": callback.id, "attempts": callback.attempts},
+        )
+    )
     return ticket

@@ -72,8 +72,17 @@ def delete_expired_audio() -> int:
         return len(run_retention())
 
 
+def dispatch_callbacks(queue: str | None = None) -> int:
+    """Place the queued callbacks whose turn has come (one queue, or all); returns how many."""
+    from ivr.callbacks import dispatch
+
+    with app_context():
+        return len(dispatch([queue] if queue else None))
+
+
 #: Periodic jobs for the scheduler: (function, interval in seconds).
 PERIODIC_JOBS: list[tuple[object, int]] = [
     (reconcile_voicemails, 60),
+    (dispatch_callbacks, 30),
     (delete_expired_audio, 6 * 3600),
 ]

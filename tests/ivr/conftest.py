@@ -33,3 +33,52 @@ def new_call(client, set_clock):  # noqa: ANN001, ANN201
         return CallDriver(client, call_sid=f"CA{next(counter):032d}", caller=caller)
 
     return make
+
+
+OPERATOR_PIN = "2468"
+
+
+@pytest.fixture
+def make_operator(app):  # noqa: ANN001, ANN201
+    """An operator account with a phone, a PIN and queues (as `hotline operators` sets them)."""
+    from hotline.accounts import create_user
+    from hotline.db import db
+    from ivr.operators import set_pin, set_queues
+
+    def make(
+        username: str = "alice",
+        phone: str = "+8613900000001",
+        queues: tuple[str, ...] = ("operators",),
+        language: str = "zh-CN",
+        pin: str = OPERATOR_PIN,
+    ) -> int:
+        with app.app_context():
+            user = create_user(username, "operator", password="a-password", phone=phone)
+            user.language = language
+            set_pin(user, pin)
+            set_queues(user, list(queues))
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def operator_login(client, make_operator):  # noqa: ANN001, ANN201
+    """Log an operator in by calling the operator line (signed webhooks, PIN keyed in)."""
+    counter = iter(range(1000))
+
+    def login(username: str = "alice", phone: str = "+8613900000001", **options: object):
+        make_operator(username, phone, **options)
+        driver = CallDriver(client, call_sid=f"CA{'f' * 29}{next(counter):03d}", caller=phone)
+        driver.post("/twilio/operator")
+        driver.press(OPERATOR_PIN)
+        return driver
+
+    return login
+
+
+@pytest.fixture
+def on_duty(operator_login):  # noqa: ANN001, ANN201
+    """One operator logged in and available for the default `operators` queue."""
+    return operator_login()

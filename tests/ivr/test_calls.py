@@ -79,7 +79,7 @@ def test_english_submenu_invalid_choice_two_timeouts_then_fallback(app, new_call
     assert root.find("Hangup") is not None
 
 
-def test_star_repeats_and_zero_reaches_the_operator(app, new_call) -> None:  # noqa: ANN001
+def test_star_repeats_and_zero_reaches_the_operator(app, new_call, on_duty) -> None:  # noqa: ANN001
     call = new_call()
     call.start()
     call.press("1")
@@ -89,7 +89,7 @@ def test_star_repeats_and_zero_reaches_the_operator(app, new_call) -> None:  # n
     root = call.press("0")  # office_hours (open on a Monday morning) → the operator queue
     enqueue = root.find("Enqueue")
     assert enqueue.text == "operators"
-    assert enqueue.get("waitUrl").startswith("/twilio/queue/wait")
+    assert enqueue.get("waitUrl").startswith("/twilio/queue/1/operator/wait?")
     assert steps(app, call)[-3:] == ["main", "office_hours", "operator"]
 
 
@@ -138,7 +138,7 @@ def test_publishing_mid_call_keeps_the_call_on_its_version(app, new_call) -> Non
         ((2026, 11, 23, 8, 30), "open"),  # Monday at opening time
     ],
 )
-def test_hours_node_branches(set_clock, new_call, when: tuple, expect: str) -> None:  # noqa: ANN001
+def test_hours_node_branches(set_clock, new_call, on_duty, when: tuple, expect: str) -> None:  # noqa: ANN001
     set_clock(*when)
     call = new_call()
     call.start()
@@ -151,7 +151,7 @@ def test_hours_node_branches(set_clock, new_call, when: tuple, expect: str) -> N
         assert root.find("Record") is not None
 
 
-def test_date_override_closes_part_of_a_day(app, new_call, set_clock) -> None:  # noqa: ANN001
+def test_date_override_closes_part_of_a_day(app, new_call, set_clock, operator_login) -> None:  # noqa: ANN001
     doc = load_document_text(default_menu_text())
     doc["hours"]["overrides"] = [
         {"date": "2026-11-24", "hours": ["08:30-12:00"], "note": "training"}
@@ -164,6 +164,7 @@ def test_date_override_closes_part_of_a_day(app, new_call, set_clock) -> None:  
     call.press("1")
     assert call.press("0").find("Record") is not None
     set_clock(2026, 11, 24, 11, 0)
+    operator_login()
     call = new_call()
     call.start()
     call.press("1")
@@ -218,7 +219,7 @@ def test_transfer_dials_with_the_caller_id_and_falls_back(new_call) -> None:  # 
     call.press  # noqa: B018 (the call continues in the voicemail box)
 
 
-def test_queue_full_overflows_to_voicemail_and_wait_url_is_valid(client, new_call) -> None:  # noqa: ANN001
+def test_queue_full_overflows_to_voicemail_and_wait_url_is_valid(client, new_call, on_duty) -> None:  # noqa: ANN001
     call = new_call()
     call.start()
     call.press("1")
@@ -234,13 +235,6 @@ def test_queue_full_overflows_to_voicemail_and_wait_url_is_valid(client, new_cal
 
 def test_survey_stores_the_rating(app, new_call) -> None:  # noqa: ANN001
     doc = load_document_text(default_menu_text())
-    doc["nodes"].append(
-        {
-            "id": "survey",
-            "kind": "survey",
-            "prompt": {"zh-CN": "请评分，1到5分", "en-US": "Rate us from 1 to 5"},
-        }
-    )
     next(n for n in doc["nodes"] if n["id"] == "main")["options"].append(
         {"digit": "8", "target": "survey"}
     )

@@ -1,0 +1,368 @@
+"""The operator line: operators call in, identify by caller ID and PIN, and take queued callers.
+
+`POST /twilio/operator` (the operator number's Voice URL) → PIN (`/pin`, three tries; each
+wrong PIN is audit-logged, `PIN_LOCK` wrong ones in a row lock the PIN until an admin resets
+it) → `connect`: `<Dial><Queue url>` on the operator's queue with a caller waiting the longest
+(called-back callers first), after a briefing on that caller's language and path through the
+menu. The Queue `url` runs on the caller's side before the bridge (Twilio's rule): it tells the
+caller they are being connected and records the bridge (operator, wait). After each call the
+operator may press 1 for the next caller, 2 to become unavailable, 9 to log out; an
+unavailable operator is never connected and does not count as logged in for the queues.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hotline.db import db
+from hotline.models import AuditLog, Role, User
+from ivr import calls, queueing
+from ivr.models import Call, CallStep, OperatorQueue, OperatorSession, QueueVisit
+from ivr.phrases import language_name, phrase
+from ivr.versions import pinned_document
+
+log = logging.getLogger(__name__)
+
+PIN_ATTEMPTS = 3  # wrong PINs in one call before the call ends
+PIN_LOCK = 10  # wrong PINs in a row (over any calls) that lock the PIN until it is reset
+PIN_FORMAT = re.compile(r"^\d{4,8}$")
+DIAL_TIMEOUT = 600  # Twilio's longest Dial: an idle operator hears the menu this often
+ANSWERING_ROLES = (Role.operator.value, Role.admin.value)
+
+
+class OperatorError(ValueError):
+    """An operator setting that cannot be applied; the message says why."""
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+def operator_for(number: str) -> User | None:
+    """The active operator whose registered phone is this caller ID."""
+    if not number:
+        return None
+    return db.session.scalar(
+        select(User).where(
+            User.phone == number, User.active.is_(True), User.role.in_(ANSWERING_ROLES)
+        )
+    )
+
+
+def set_pin(user: User, pin: str) -> None:
+    if not PIN_FORMAT.match(pin):
+        raise OperatorError("a PIN is 4 to 8 digits")
+    user.pin_hash = generate_password_hash(pin)
+    user.pin_failures = 0
+
+
+def set_queues(user: User, names: list[str]) -> None:
+    for name in names:
+        if not re.match(r"^[A-Za-z0-9_-]{1,48}$", name):
+            raise OperatorError(f"{name!r} is not a queue name")
+    db.session.execute(delete(OperatorQueue).where(OperatorQueue.user_id == user.id))
+    for name in dict.fromkeys(names):
+        db.session.add(OperatorQueue(user_id=user.id, queue_name=name))
+
+
+def queues_of(user_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(OperatorQueue.queue_name)
+            .where(OperatorQueue.user_id == user_id)
+            .order_by(OperatorQueue.id)
+        )
+    )
+
+
+def line_ended(call_sid: str, now: datetime) -> None:
+    """The operator's call ended: they are logged out."""
+    db.session.execute(
+        update(OperatorSession)
+        .where(OperatorSession.call_sid == call_sid, OperatorSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+def _audit(user: User | None, action: str, params: Mapping[str, str], **data: object) -> None:
+    db.session.add(
+        AuditLog(
+            actor_id=user.id if user else None,
+            actor=user.username if user else "unknown caller",
+            action=action,
+            target=f"user:{user.id}" if user else params.get("From", "")[:32],
+            data={
+                "call_sid": params.get("CallSid", "")[:64],
+                "from": params.get("From", "")[:32],
+                **data,
+            },
+        )
+    )
+
+
+# -- the line ----------------------------------------------------------------------------------
+
+
+def _say(response: VoiceResponse, language: str, key: str, **values: str) -> None:
+    response.say(phrase(key, language, **values), language=language)
+
+
+def greet(params: Mapping[str, str]) -> VoiceResponse:
+    """First webhook of the operator line: a known caller ID is asked for the PIN."""
+    response = VoiceResponse()
+    calls.find_or_create_call(params, line="operator")
+    user = operator_for(params.get("From", ""))
+    if user is None or user.pin_hash is None:
+        log.warning("operator line: caller %s is not a registered operator", params.get("From"))
+        _audit(None, "operator_line.unknown_caller", params)
+        db.session.commit()
+        _say(response, "zh-CN", "operator_unknown")
+        _say(response, "en-US", "operator_unknown")
+        response.hangup()
+        return response
+    db.session.commit()
+    return _ask_pin(response, user.language, attempt=1)
+
+
+def _ask_pin(response: VoiceResponse, language: str, attempt: int) -> VoiceResponse:
+    gather = response.gather(
+        action=f"/twilio/operator/pin?attempt={attempt}",
+        method="POST",
+        finish_on_key="#",
+        timeout=10,
+        action_on_empty_result=True,
+    )
+    gather.say(phrase("operator_pin", language), language=language)
+    return response
+
+
+def check_pin(params: Mapping[str, str], attempt: int) -> VoiceResponse:
+    """The PIN keyed in: the right one logs the operator in and connects them."""
+    response = VoiceResponse()
+    user = operator_for(params.get("From", ""))
+    if user is None or user.pin_hash is None:
+        _say(response, "zh-CN", "operator_unknown")
+        response.hangup()
+        return response
+    language = user.language
+    pin = params.get("Digits", "")
+    locked = user.pin_failures >= PIN_LOCK
+    if not locked and PIN_FORMAT.match(pin) and check_password_hash(user.pin_hash, pin):
+        user.pin_failures = 0
+        session = OperatorSession(
+            user_id=user.id,
+            call_sid=params["CallSid"],
+            started_at=queueing.now(),
+            last_seen_at=queueing.now(),
+        )
+        db.session.add(session)
+        _audit(user, "operator_line.login", params)
+        db.session.commit()
+        log.info("operator %s logged in on the operator line", user.username)
+        _request_dispatch(user)
+        _say(response, language, "operator_welcome", name=user.display_name or user.username)
+        return _connect(response, user, session)
+    user.pin_failures += 1
+    _audit(user, "operator_line.pin_failed", params, attempt=attempt, locked=locked)
+    db.session.commit()
+    log.warning("operator line: wrong PIN %s/%s for %s", attempt, PIN_ATTEMPTS, user.username)
+    if attempt >= PIN_ATTEMPTS or locked:
+        _audit(user, "operator_line.refused", params, attempts=attempt, locked=locked)
+        db.session.commit()
+        _say(response, language, "operator_pin_refused")
+        response.hangup()
+        return response
+    _say(response, language, "operator_pin_wrong")
+    return _ask_pin(response, language, attempt + 1)
+
+
+def _session(params: Mapping[str, str]) -> tuple[OperatorSession, User] | None:
+    session = db.session.scalar(
+        select(OperatorSession).where(
+            OperatorSession.call_sid == params.get("CallSid", ""),
+            OperatorSession.ended_at.is_(None),
+        )
+    )
+    if session is None:
+        return None
+    user = db.session.get(User, session.user_id)
+    if user is None or not user.active:
+        return None
+    session.last_seen_at = queueing.now()
+    return session, user
+
+
+def _logged_out() -> VoiceResponse:
+    response = VoiceResponse()
+    _say(response, "zh-CN", "operator_logged_out")
+    _say(response, "en-US", "operator_logged_out")
+    response.hangup()
+    return response
+
+
+def next_caller(params: Mapping[str, str]) -> VoiceResponse:
+    """Connect a logged-in operator to their queues again (after the menu timed out)."""
+    found = _session(params)
+    if found is None:
+        return _logged_out()
+    response = _connect(VoiceResponse(), found[1], found[0])
+    db.session.commit()
+    return response
+
+
+def after_dial(params: Mapping[str, str]) -> VoiceResponse:
+    """The operator's Dial ended (the caller hung up, or nobody came): the operator's menu."""
+    found = _session(params)
+    if found is None:
+        return _logged_out()
+    session, user = found
+    db.session.commit()
+    return _menu(VoiceResponse(), user, session)
+
+
+def menu_choice(params: Mapping[str, str]) -> VoiceResponse:
+    """A key in the operator menu: 1 next caller (and available), 2 unavailable, 9 log out."""
+    found = _session(params)
+    if found is None:
+        return _logged_out()
+    session, user = found
+    key = params.get("Digits", "")
+    response = VoiceResponse()
+    if key == "9":
+        session.ended_at = queueing.now()
+        _audit(user, "operator_line.logout", params)
+        db.session.commit()
+        _say(response, user.language, "operator_goodbye")
+        response.hangup()
+        return response
+    if key == "1" and not session.available:
+        session.available = True
+        _audit(user, "operator_line.available", params)
+        db.session.commit()
+        _request_dispatch(user)
+    elif key == "2" and session.available:
+        session.available = False
+        _audit(user, "operator_line.unavailable", params)
+        db.session.commit()
+        return _menu(response, user, session)
+    response = _connect(response, user, session)
+    db.session.commit()
+    return response
+
+
+def _menu(response: VoiceResponse, user: User, session: OperatorSession) -> VoiceResponse:
+    gather = response.gather(
+        num_digits=1,
+        action="/twilio/operator/menu",
+        method="POST",
+        timeout=8,
+        action_on_empty_result=True,
+    )
+    key = "operator_menu" if session.available else "operator_unavailable"
+    gather.say(phrase(key, user.language), language=user.language)
+    return response
+
+
+def _connect(response: VoiceResponse, user: User, session: OperatorSession) -> VoiceResponse:
+    """Dial the operator's queue with the longest-waiting caller, after a briefing on them."""
+    if not session.available:
+        return _menu(response, user, session)
+    names = queues_of(user.id)
+    if not names:
+        _say(response, user.language, "operator_no_queues")
+        response.hangup()
+        return response
+    queue, callback = _pick_queue(names)
+    briefing = _briefing(queue, callback, user.language)
+    if briefing:
+        response.say(briefing, language=user.language)
+    dial = response.dial(action="/twilio/operator/after", method="POST", timeout=DIAL_TIMEOUT)
+    dial.queue(
+        queueing.twilio_queue_name(queue, callback), url="/twilio/operator/connected", method="POST"
+    )
+    return response
+
+
+def _oldest_waiting(names: list[str], callback: bool) -> QueueVisit | None:
+    conditions = [
+        QueueVisit.queue_name.in_(names),
+        QueueVisit.left_at.is_(None),
+        QueueVisit.bridged_at.is_(None),
+        QueueVisit.callback_id.is_not(None) if callback else QueueVisit.callback_id.is_(None),
+    ]
+    return db.session.scalar(
+        select(QueueVisit)
+        .where(*conditions)
+        .order_by(QueueVisit.entered_at, QueueVisit.id)
+        .limit(1)
+    )
+
+
+def _pick_queue(names: list[str]) -> tuple[str, bool]:
+    """(queue, is the callback queue): called-back callers first, then the longest wait."""
+    for callback in (True, False):
+        visit = _oldest_waiting(names, callback)
+        if visit is not None:
+            return visit.queue_name, callback
+    return names[0], False
+
+
+def _briefing(queue: str, callback: bool, language: str) -> str | None:
+    """What the operator hears about the caller at the front: language, menu path, wait."""
+    visit = _oldest_waiting([queue], callback)
+    if visit is None:
+        return None
+    call = db.session.get(Call, visit.call_id)
+    nodes = db.session.scalars(
+        select(CallStep.node_id).where(CallStep.call_id == visit.call_id).order_by(CallStep.id)
+    ).all()
+    pinned = pinned_document(visit.menu_version) if visit.menu_version else None
+    path: list[str] = []
+    for node_id in nodes:
+        node = pinned[1].node(node_id.split("#")[0]) if pinned else None
+        name = (node.label.get(language) or node.id) if node else node_id
+        if name not in path:
+            path.append(name)
+    waited = queueing.minutes(int((queueing.now() - visit.entered_at).total_seconds()))
+    key = "operator_briefing_callback" if callback else "operator_briefing"
+    separator = "、" if language.startswith("zh") else ", "
+    return phrase(
+        key,
+        language,
+        language=language_name(call.language if call else None, language),
+        path=separator.join(path) or "-",
+        minutes=str(waited),
+    )
+
+
+def connected(params: Mapping[str, str]) -> VoiceResponse:
+    """The Queue `url`: runs on the caller's side as an operator takes them; records the bridge."""
+    response = VoiceResponse()
+    call = calls.find_or_create_call(params)
+    session = db.session.scalar(
+        select(OperatorSession).where(OperatorSession.call_sid == params.get("DequeingCallSid", ""))
+    )
+    visit = queueing.open_visit(call.id)
+    if visit is not None:
+        queue_time = queueing.seconds(params.get("QueueTime"))
+        queueing.bridged(visit, session.user_id if session else None, queue_time, queueing.now())
+    language = call.language or "zh-CN"
+    db.session.commit()
+    if visit is not None:
+        from ivr.callbacks import request_dispatch
+
+        request_dispatch([visit.queue_name])
+    _say(response, language, "operator_connecting")
+    return response
+
+
+def _request_dispatch(user: User) -> None:
+    from ivr.callbacks import request_dispatch
+
+    request_dispatch(queues_of(user.id))
