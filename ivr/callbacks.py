@@ -107,12 +107,7 @@ def due(queue: str, now: datetime) -> list[Callback]:
             if callback.next_attempt_at is None or callback.next_attempt_at <= now:
                 chosen.append(callback)
             continue
-        earlier_waiting = db.session.scalar(
-            select(func.count())
-            .select_from(QueueVisit)
-            .where(*queueing._waiting(queue), QueueVisit.entered_at < callback.joined_at)
-        )
-        if earlier_waiting:
+        if queueing.waiting_before(queue, callback.joined_at, callback.visit_id):
             break  # this caller's turn has not come; nor has anyone's who joined later
         chosen.append(callback)
     return chosen

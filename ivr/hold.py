@@ -37,7 +37,7 @@ def wait(step: Step, node_id: str) -> VoiceResponse:
     called_back = visit is not None and visit.callback_id is not None
     position = max(1, queueing.seconds(step.params.get("QueuePosition")) or 1)
     if visit is not None and not called_back:
-        position += queueing.holding_places_before(node.queue, visit.entered_at)
+        position += queueing.holding_places_before(node.queue, visit.entered_at, visit.id)
     estimate = queueing.estimated_wait(
         node.queue, position, queueing.seconds(step.params.get("AvgQueueTime")), step.now()
     )

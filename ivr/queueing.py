@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from hotline.db import db
 from hotline.models import User
@@ -94,19 +94,33 @@ def waiting_count(queue: str, callback: bool = False) -> int:
     )
 
 
-def holding_places_before(queue: str, joined_at: datetime) -> int:
-    """Callers ahead of someone who joined at `joined_at` without being in Twilio's queue:
-    callbacks still holding an earlier place, and called-back callers waiting (served first)."""
+def holding_places_before(queue: str, joined_at: datetime, visit_id: int | None = None) -> int:
+    """Callers ahead of the visit that joined at `joined_at` (`visit_id`; None: joining now)
+    without being in Twilio's queue: callbacks still holding an earlier place, and called-back
+    callers waiting (operators take them first)."""
+    earlier = Callback.joined_at <= joined_at
+    if visit_id is not None:
+        earlier = or_(
+            Callback.joined_at < joined_at,
+            and_(Callback.joined_at == joined_at, Callback.visit_id < visit_id),
+        )
     callbacks = db.session.scalar(
         select(func.count())
         .select_from(Callback)
-        .where(
-            Callback.queue_name == queue,
-            Callback.state.in_(HOLDING_PLACE),
-            Callback.joined_at < joined_at,
-        )
+        .where(Callback.queue_name == queue, Callback.state.in_(HOLDING_PLACE), earlier)
     )
     return callbacks + waiting_count(queue, callback=True)
+
+
+def waiting_before(queue: str, joined_at: datetime, visit_id: int | None) -> int:
+    """Callers in Twilio's queue who joined before the visit `visit_id` (at `joined_at`)."""
+    earlier = or_(
+        QueueVisit.entered_at < joined_at,
+        and_(QueueVisit.entered_at == joined_at, QueueVisit.id < (visit_id or 0)),
+    )
+    return db.session.scalar(
+        select(func.count()).select_from(QueueVisit).where(*_waiting(queue), earlier)
+    )
 
 
 def refusal(

@@ -20,6 +20,7 @@ from hotline.settings import Settings, load_settings
 from ivr.versions import seed_default_menu
 from tests.audio_files import audio  # noqa: F401 (a session fixture shared by the packages)
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN
+from voicemail.fake_twilio import FakeTwilio
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -146,6 +147,14 @@ def make_app(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., o
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    """Twilio's cloud on 127.0.0.1: recordings, recording deletion, `calls.create`."""
+    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

@@ -192,3 +192,26 @@ class CallDriver:
 
     def spoken(self) -> str:
         return " ".join(self.says())
+
+
+#: Verbs allowed in the TwiML of a `<Dial><Queue url>` (run on the queued caller's side).
+QUEUE_URL_VERBS = {"Play", "Say", "Pause", "Redirect"}
+
+
+def wait_params(
+    position: int,
+    queue_time: int = 0,
+    avg_queue_time: int = 0,
+    size: int | None = None,
+    max_size: int = 100,
+    queue_sid: str = "QU" + "1" * 32,
+) -> dict[str, str]:
+    """The queue parameters Twilio adds to every request for an Enqueue wait URL."""
+    return {
+        "QueueSid": queue_sid,
+        "QueuePosition": str(position),
+        "QueueTime": str(queue_time),
+        "AvgQueueTime": str(avg_queue_time),
+        "CurrentQueueSize": str(size if size is not None else position),
+        "MaxQueueSize": str(max_size),
+    }

@@ -1,22 +1,27 @@
 """A stand-in for Twilio's cloud on 127.0.0.1: serves recordings behind basic auth and answers
-the REST calls the app makes (recording deletion). Used by `hotline demo` and by the tests,
-where it is the only thing faked: the network boundary to Twilio.
+the REST calls the app makes (recording deletion, placing callback calls). Used by
+`hotline demo` and by the tests, where it is the only thing faked: the network boundary to
+Twilio.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 import subprocess
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Recordings/(RE\w+?)(\.wav|\.json)?$")
+CALLS_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Calls\.json$")
 
 #: A fault to apply to the next request(s) for a recording: returns (status, body, type) or
 #: None to serve normally; may sleep to simulate a timeout.
@@ -32,6 +37,10 @@ class FakeTwilio:
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     downloads: Counter = field(default_factory=Counter)
     deleted: list[str] = field(default_factory=list)
+    #: Every `calls.create` the app made: the form it posted, plus the `Sid` it was given.
+    calls_created: list[dict[str, str]] = field(default_factory=list)
+    #: HTTP statuses to answer the next `calls.create` requests with instead of 201.
+    call_faults: list[int] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -95,6 +104,30 @@ class FakeTwilio:
                 if sid in fake.recordings:
                     return self._send(200, fake.recordings[sid].read_bytes(), "audio/x-wav")
                 return self._send(404, b'{"code": 20404}', "application/json")
+
+            def do_POST(self) -> None:  # noqa: N802
+                match = CALLS_PATH.match(self.path)
+                if not match:
+                    return self._send(404, b"not found")
+                if not self._authorised():
+                    return self._send(401, b'{"code": 20003}', "application/json")
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+                if fake.call_faults:
+                    status = fake.call_faults.pop(0)
+                    body = json.dumps({"code": 20500, "message": "fault", "status": status})
+                    return self._send(status, body.encode(), "application/json")
+                sid = "CA" + uuid.uuid4().hex
+                fake.calls_created.append({**form, "Sid": sid})
+                body = {
+                    "sid": sid,
+                    "account_sid": fake.account_sid,
+                    "to": form.get("To"),
+                    "from": form.get("From"),
+                    "status": "queued",
+                    "direction": "outbound-api",
+                }
+                return self._send(201, json.dumps(body).encode(), "application/json")
 
             def do_DELETE(self) -> None:  # noqa: N802
                 match = RECORDING_PATH.match(self.path)

@@ -19,20 +19,12 @@ from rq import SimpleWorker, Worker
 
 from hotline.db import db
 from tests.net import free_port
-from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, call_params, post_signed
+from tests.twilio_fake import ACCOUNT_SID, call_params, post_signed
 from tests.waiting import wait_until
-from voicemail.fake_twilio import FakeTwilio
 from voicemail.models import Voicemail
 from workers.context import use_app
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def fake_twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
