@@ -127,6 +127,7 @@ def scheduler() -> None:
 def _register_feature_commands() -> None:
     from hotline.accounts_cli import tokens, users
     from ivr.cli import menu
+    from ivr.queue_cli import callbacks, operators, queues
     from transcription.cli import models, transcribe
     from voicemail.cli import reconcile_command, retention, voicemail
     from voicemail.demo import demo
@@ -135,6 +136,9 @@ def _register_feature_commands() -> None:
         users,
         tokens,
         menu,
+        operators,
+        queues,
+        callbacks,
         models,
         transcribe,
         reconcile_command,

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 
@@ -194,3 +195,12 @@ def operator_stats(start: datetime, end: datetime) -> list[OperatorStats]:
         )
         for r in rows
     ]
+
+
+def local_days(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[first 00:00, the day after last 00:00) in the hotline's time zone."""
+    if last < first:
+        raise ValueError("the end date is before the start date")
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end

@@ -335,7 +335,7 @@ def _briefing(queue: str, callback: bool, language: str) -> str | None:
     return phrase(
         key,
         language,
-        language=language_name(call.language if call else None, language),
+        speaks=language_name(call.language if call else None, language),
         path=separator.join(path) or "-",
         minutes=str(waited),
     )

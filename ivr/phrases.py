@@ -36,8 +36,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "operator_menu": "接听下一位来电请按1，示忙请按2，退出请按9。",
         "operator_unavailable": "您目前处于示忙状态，不会接到来电。恢复接听请按1，退出请按9。",
         "operator_no_queues": "您还没有分配队列，请联系管理员。再见。",
-        "operator_briefing": "下一位来电：{language}，菜单路径：{path}，已等待约{minutes}分钟。",
-        "operator_briefing_callback": "下一位是回电用户：{language}，菜单路径：{path}。",
+        "operator_briefing": "下一位来电：{speaks}，菜单路径：{path}，已等待约{minutes}分钟。",
+        "operator_briefing_callback": "下一位是回电用户：{speaks}，菜单路径：{path}。",
         "operator_connecting": "正在为您接通话务员。",
     },
     "en-US": {
@@ -79,9 +79,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "operator_unavailable": "You are unavailable and will not receive calls. To become "
         "available, press 1. To log out, press 9.",
         "operator_no_queues": "You have no queues assigned. Please ask an administrator. Goodbye.",
-        "operator_briefing": "Next caller: {language}, via {path}, waiting about {minutes} "
-        "minutes.",
-        "operator_briefing_callback": "Next is a called-back caller: {language}, via {path}.",
+        "operator_briefing": "Next caller: {speaks}, via {path}, waiting about {minutes} minutes.",
+        "operator_briefing_callback": "Next is a called-back caller: {speaks}, via {path}.",
         "operator_connecting": "Connecting you to an operator now.",
     },
 }

@@ -318,3 +318,26 @@ def rate(call_id: int, rating: int) -> None:
     )
     if visit is not None:
         visit.rating = rating
+
+
+def live_status(names: list[str], now: datetime) -> list[dict[str, object]]:
+    """For each queue: callers waiting, called-back callers waiting, callbacks holding a place,
+    operators available, and the longest current wait in seconds."""
+    status = []
+    for name in names:
+        oldest = db.session.scalar(select(func.min(QueueVisit.entered_at)).where(*_waiting(name)))
+        status.append(
+            {
+                "queue": name,
+                "waiting": waiting_count(name),
+                "called_back_waiting": waiting_count(name, callback=True),
+                "callbacks_holding_place": db.session.scalar(
+                    select(func.count())
+                    .select_from(Callback)
+                    .where(Callback.queue_name == name, Callback.state.in_(HOLDING_PLACE))
+                ),
+                "operators_available": available_operators(name, now),
+                "longest_wait_seconds": _elapsed(oldest, now) if oldest else 0,
+            }
+        )
+    return status

@@ -106,3 +106,10 @@ def pinned_document(number: int) -> tuple[int, MenuDocument] | None:
             return None
         found = cache[number] = (version.id, MenuDocument.model_validate(version.document))
     return found
+
+
+def published_document() -> tuple[int, MenuDocument] | None:
+    """(number, parsed document) of the published version, or None when none is published."""
+    number = db.session.scalar(select(MenuVersion.number).where(MenuVersion.status == "published"))
+    pinned = pinned_document(number) if number is not None else None
+    return (number, pinned[1]) if pinned is not None else None
