@@ -85,6 +85,7 @@ def _import_models() -> None:
 def _register_features(app: Flask) -> None:
     from hotline.api import bp as api_bp
     from hotline.health import bp as health_bp
+    from ivr.api import bp as queues_api_bp
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
     from voicemail.api import bp as voicemail_api_bp
@@ -96,6 +97,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(voicemail_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(voicemail_api_bp)
+    app.register_blueprint(queues_api_bp)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
     job_queues = connect(app.config["HOTLINE_SETTINGS"])

@@ -1,0 +1,168 @@
+"""Queue metrics over a scripted day of calls, played through the signed webhooks, checked
+against values computed by hand; the day boundary is Shanghai's midnight."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from hotline.accounts import create_user, issue_token
+from ivr.menu import WEEKDAYS, load_document_text
+from ivr.versions import create_version, default_menu_text, publish
+from tests.ivr.queue_calls import QueuedCall
+
+
+@pytest.fixture
+def app(make_app):  # noqa: ANN001, ANN201
+    return make_app(public_url="http://localhost")  # callbacks are offered
+
+
+@pytest.fixture
+def day(app, client, new_call, set_clock, operator_login):  # noqa: ANN001, ANN201
+    """A day of calls on 2026-11-23 (Asia/Shanghai), plus one at 23:59 the day before.
+
+    Hours are 24/7 in this menu, so that calls around midnight reach the queue.
+    """
+    doc = load_document_text(default_menu_text())
+    doc["hours"] = {"china_calendar": False, "weekly": {d: ["00:00-24:00"] for d in WEEKDAYS}}
+    with app.app_context():
+        publish(create_version(doc).number)
+
+    set_clock(2026, 11, 22, 23, 50)
+    operator = operator_login()
+    calls = iter(range(100))
+
+    def at(hour: int, minute: int, date: int = 23) -> None:
+        """Move the clock; the operator's line is heard from (as their Dial times out)."""
+        moment = datetime(2026, 11, date, hour) + timedelta(minutes=minute)
+        set_clock(*moment.timetuple()[:5])
+        operator.post("/twilio/operator/next")
+
+    def join(hour: int, minute: int, date: int = 23) -> QueuedCall:
+        at(hour, minute, date)
+        queued = QueuedCall(new_call(caller=f"+86138001383{next(calls):02d}"))
+        queued.join()
+        return queued
+
+    def answered(hour: int, minute: int, wait: int, rating: str | None, date: int = 23) -> None:
+        queued = join(hour, minute, date)
+        queued.hold(position=1, queue_time=min(wait, 5))
+        queued.bridge(operator, queue_time=wait)
+        at(hour, minute + 2, date)  # two minutes of talk
+        queued.leave("bridged", queue_time=wait)
+        if rating is not None:
+            queued.driver.press(rating)
+
+    answered(23, 59, wait=100, rating="3", date=22)  # the day before: not counted
+    answered(0, 1, wait=8, rating=None)
+    answered(9, 0, wait=10, rating="5")
+    answered(9, 10, wait=25, rating="4")
+    answered(9, 20, wait=40, rating=None)
+    answered(9, 30, wait=15, rating="2")
+    join(10, 0).leave("hangup", queue_time=30)
+    join(10, 5).leave("hangup", queue_time=5)
+    voicemail = join(10, 10)
+    voicemail.hold(position=1)
+    voicemail.key("1")
+    voicemail.leave("leave", queue_time=20)
+    callback = join(10, 15)
+    callback.hold(position=1)
+    callback.key("2")
+    callback.leave("leave", queue_time=12)
+    waited_out = join(10, 20)
+    waited_out.hold(position=1, queue_time=600)
+    waited_out.leave("leave", queue_time=600)
+    join(10, 40).leave("queue-full")
+    at(11, 0)
+    operator.post("/twilio/operator/after", DialCallStatus="no-answer")
+    operator.press("2")  # unavailable: the next caller finds nobody
+    assert join(11, 5).driver.twiml.find("Enqueue") is None
+    return operator
+
+
+def metrics_for(runner, first: str, last: str | None = None) -> dict:  # noqa: ANN001
+    args = ["queues", "metrics", "--from", first, "--json"]
+    if last:
+        args += ["--to", last]
+    result = runner.invoke(args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_a_scripted_day_matches_hand_computed_metrics(runner, day) -> None:  # noqa: ANN001
+    m = metrics_for(runner, "2026-11-23")
+    # 12 callers offered: 5 answered (waits 8, 10, 25, 40, 15), 2 hung up, 3 left (voicemail,
+    # callback, max wait), 2 refused (queue full at Twilio, no operator available).
+    assert (m["offered"], m["answered"], m["abandoned"], m["left"], m["refused"]) == (
+        12,
+        5,
+        2,
+        3,
+        2,
+    )
+    assert m["answer_rate"] == pytest.approx(5 / 12)
+    assert m["abandonment_rate"] == pytest.approx(2 / 12)
+    assert m["average_wait"] == pytest.approx(98 / 5)
+    assert m["p90_wait"] == 40  # nearest rank: ceil(0.9 × 5) = 5th of 8, 10, 15, 25, 40
+    assert m["service_level"] == pytest.approx(3 / 12)  # 8, 10, 15 within 20 s
+    assert m["service_level_seconds"] == 20
+    assert m["average_talk"] == pytest.approx(120)
+    assert (m["callbacks_requested"], m["callbacks_reached"], m["callbacks_unreached"]) == (1, 0, 0)
+    assert m["satisfaction"] == pytest.approx(11 / 3)  # ratings 5, 4, 2
+    assert m["ratings"] == 3
+
+
+def test_the_day_before_ends_at_shanghai_midnight(runner, day) -> None:  # noqa: ANN001
+    m = metrics_for(runner, "2026-11-22")
+    assert (m["offered"], m["answered"], m["average_wait"], m["p90_wait"]) == (1, 1, 100.0, 100)
+    both = metrics_for(runner, "2026-11-22", "2026-11-23")
+    assert both["offered"] == 13
+
+
+def test_an_empty_period_has_no_ratios(runner, day) -> None:  # noqa: ANN001
+    m = metrics_for(runner, "2026-11-24")
+    assert m["offered"] == 0
+    for key in ("answer_rate", "abandonment_rate", "average_wait", "p90_wait", "service_level"):
+        assert m[key] is None, key
+    assert m["satisfaction"] is None
+
+
+def test_metrics_and_operator_ratings_through_the_api(app, client, day) -> None:  # noqa: ANN001
+    with app.app_context():
+        create_user("maria", "manager", password="a-password")
+        manager = issue_token("maria").token
+        operator = issue_token("alice").token
+    response = client.get(
+        "/api/v1/queues/metrics?from=2026-11-23",
+        headers={"Authorization": f"Bearer {manager}"},
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["metrics"]["answered"] == 5
+    [alice] = body["operators"]
+    assert (alice["username"], alice["answered"], alice["ratings"]) == ("alice", 5, 3)
+    assert alice["satisfaction"] == pytest.approx(11 / 3)
+    forbidden = client.get(
+        "/api/v1/queues/metrics", headers={"Authorization": f"Bearer {operator}"}
+    )
+    assert forbidden.status_code == 403
+    bad = client.get(
+        "/api/v1/queues/metrics?from=23/11/2026", headers={"Authorization": f"Bearer {manager}"}
+    )
+    assert bad.status_code == 400
+    assert "2026-11-23" in bad.get_json()["error"]
+
+
+def test_live_queues_show_operators_only_their_own(app, client, operator_login) -> None:  # noqa: ANN001
+    operator_login("bob", "+8613900000002", queues=("experts",))
+    with app.app_context():
+        bob = issue_token("bob").token
+        create_user("maria", "manager", password="a-password")
+        manager = issue_token("maria").token
+    mine = client.get("/api/v1/queues", headers={"Authorization": f"Bearer {bob}"}).get_json()
+    assert [q["queue"] for q in mine["items"]] == ["experts"]
+    assert mine["items"][0]["operators_available"] == 1
+    every = client.get("/api/v1/queues", headers={"Authorization": f"Bearer {manager}"})
+    assert [q["queue"] for q in every.get_json()["items"]] == ["operators"]
