@@ -1,4 +1,5 @@
-"""The scheduler process: RQ's cron scheduler carries the reconciler and retention jobs."""
+"""The scheduler process: RQ's cron scheduler carries the reconciler, retention and callback
+dispatcher jobs."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:  # 
     assert registered == {
         "workers.jobs.reconcile_voicemails": 60,
         "workers.jobs.delete_expired_audio": 6 * 3600,
+        "workers.jobs.dispatch_callbacks": 30,
     }
 
 
