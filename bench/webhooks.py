@@ -5,6 +5,10 @@ Two measurements, each run against both servers in the same run:
               IVR at least half the bare endpoint's throughput);
   realistic   50 concurrent callers walking the menu, pausing about 1 s between steps as a
               person does → p50/p99 latency (target: IVR p99 under 20 ms).
+  on hold     50 callers waiting in the operator queue while Twilio requests their wait URL
+              about once a second each (the position, estimate and callback offer are worked
+              out from the database on every request) → p50/p99 latency beside the bare
+              endpoint answering the same requests.
 
     .venv/bin/python bench/webhooks.py [--database-url URL] [--callers 50] [--seconds 20]
 """
@@ -32,6 +36,8 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token"
 DIGIT_PATH = ["1", "3", "1", "2", "9", "2", "9", "1", "7", "9"]  # language, knowledge, answers ...
+OPERATOR_PHONE, OPERATOR_PIN = "+8613999999999", "2468"
+BARE_WAIT_URL = "/twilio/queue/2/operator/wait?lang=zh-CN"
 
 
 def free_port() -> int:
@@ -112,6 +118,55 @@ class Caller:
                 return
             body = await self.post(gather.get("action"), latencies, Digits=digits)
 
+    async def join_queue(self, latencies: list[float]) -> str:
+        """Call in, choose Mandarin, press 0: the wait URL of the Enqueue (not timed)."""
+        await self.post("/twilio/voice", latencies)
+        await self.post("/twilio/ivr/2/welcome/input?lang=zh-CN&attempt=1", latencies, Digits="1")
+        body = await self.post(
+            "/twilio/ivr/2/main/input?lang=zh-CN&attempt=1", latencies, Digits="0"
+        )
+        enqueue = ET.fromstring(body).find("Enqueue")
+        return enqueue.get("waitUrl") if enqueue is not None else BARE_WAIT_URL
+
+
+async def log_operator_in(base: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        operator = Caller(session, base, 99_999_999)
+        operator.params["From"] = OPERATOR_PHONE
+        await operator.post("/twilio/operator", [])
+        await operator.post("/twilio/operator/pin?attempt=1", [], Digits=OPERATOR_PIN)
+
+
+async def on_hold(base: str, callers: int, seconds: float) -> list[float]:
+    """Callers in the queue; Twilio asks for each one's wait URL about once a second."""
+    latencies: list[float] = []
+    await log_operator_in(base)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        waiting = [Caller(session, base, 50_000_000 + i) for i in range(callers)]
+        urls = [await caller.join_queue([]) for caller in waiting]
+        deadline = time.perf_counter() + seconds
+
+        async def one(index: int) -> None:
+            await asyncio.sleep(random.uniform(0, 1.0))
+            queue_time = 0
+            while time.perf_counter() < deadline:
+                await waiting[index].post(
+                    urls[index],
+                    latencies,
+                    QueuePosition=str(index + 1),
+                    QueueTime=str(queue_time),
+                    AvgQueueTime="60",
+                    CurrentQueueSize=str(callers),
+                    MaxQueueSize="1000",
+                    QueueSid="QU" + "1" * 32,
+                )
+                await asyncio.sleep(random.uniform(0.8, 1.2))
+                queue_time += 1
+
+        await asyncio.gather(*(one(i) for i in range(callers)))
+    return latencies
+
 
 async def realistic(base: str, callers: int, seconds: float) -> list[float]:
     latencies: list[float] = []
@@ -183,6 +238,28 @@ def report(servers: dict, args: argparse.Namespace) -> None:
         f"ratio {p99['ivr'] / p99['bare']:.2f}"
     )
 
+    print(f"\non hold: {args.callers} callers in the queue, wait URL ~1/s each, {seconds}")
+    for name, (_, base) in servers.items():
+        lat = asyncio.run(on_hold(base, args.callers, args.seconds))
+        p99[name] = pct(lat, 99)
+        print(line(name, len(lat) / args.seconds, lat, f"   ({len(lat)} requests)"))
+    print(
+        f"  ivr p99 = {p99['ivr']:.1f} ms, bare p99 = {p99['bare']:.1f} ms, "
+        f"ratio {p99['ivr'] / p99['bare']:.2f}"
+    )
+
+
+def always_open_menu(path: Path) -> Path:
+    """The default menu, open around the clock (the bench runs at any hour)."""
+    from ivr.menu import WEEKDAYS, dump_yaml, load_document_text
+    from ivr.versions import default_menu_text
+
+    doc = load_document_text(default_menu_text())
+    doc["hours"] = {"china_calendar": False, "weekly": {d: ["00:00-24:00"] for d in WEEKDAYS}}
+    doc["queues"]["operators"]["max_size"] = 1000
+    path.write_text(dump_yaml(doc), encoding="utf-8")
+    return path
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -209,9 +286,18 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        subprocess.run(
-            [sys.executable, "-m", "hotline.cli", "seed"], env=env, check=True, capture_output=True
-        )
+        for command in (
+            ["seed"],
+            ["menu", "import", str(always_open_menu(Path(tmp) / "menu.yaml")), "--publish"],
+            ["users", "create", "bench-op", "--role", "operator", "--phone", OPERATOR_PHONE],
+            ["operators", "set", "bench-op", "--pin", OPERATOR_PIN, "--queue", "operators"],
+        ):
+            subprocess.run(
+                [sys.executable, "-m", "hotline.cli", *command],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         servers = {}
         try:
             for name, app in (

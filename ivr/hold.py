@@ -15,7 +15,6 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr import callbacks, queueing
 from ivr.engine import Step, _node_of_kind
 from ivr.menu import QueueConfig, QueueNode
-from ivr.models import QueueVisit
 from ivr.phrases import phrase
 
 
@@ -23,14 +22,14 @@ def wait(step: Step, node_id: str) -> VoiceResponse:
     node = _node_of_kind(step, node_id, QueueNode)
     config = step.doc.queue(node.queue)
     response = step.response
-    visit = queueing.open_visit(step.call.id)
+    visit = queueing.waiting_visit(step.call.id)
     if visit is not None and visit.leave_reason:  # already chose to leave: see it through
         response.leave()
         return response
     queue_time = queueing.seconds(step.params.get("QueueTime")) or 0
     if queue_time >= config.max_wait:
         if visit is not None:
-            visit.leave_reason = "max-wait"
+            queueing.set_leave_reason(visit.id, "max-wait")
         response.leave()
         return response
 
@@ -92,12 +91,12 @@ def choice(step: Step, node_id: str) -> VoiceResponse:
     return response
 
 
-def offers_callback(step: Step, config: QueueConfig, visit: QueueVisit | None) -> bool:
+def offers_callback(step: Step, config: QueueConfig, visit: object | None) -> bool:
     """Callback is offered where the queue allows it, the caller's number can be called, and
     the hotline has a public URL for Twilio to fetch the callback's TwiML from."""
     return bool(
         config.callback
-        and (visit is None or visit.callback_id is None)
+        and getattr(visit, "callback_id", None) is None
         and queueing.callable_number(step.call.from_number)
         and current_app.config["HOTLINE_SETTINGS"].public_url
     )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from hotline.db import db
 from hotline.models import User
@@ -94,22 +94,86 @@ def waiting_count(queue: str, callback: bool = False) -> int:
     )
 
 
+_visits = QueueVisit.__table__
+_callbacks = Callback.__table__
+
+#: Prebuilt: the wait URL runs these for every caller on hold every `announce_every` seconds,
+#: and building a statement costs more than running it.
+_PLACES_AHEAD = select(
+    select(func.count())
+    .select_from(_callbacks)
+    .where(
+        _callbacks.c.queue_name == bindparam("queue"),
+        _callbacks.c.state.in_(HOLDING_PLACE),
+        or_(
+            _callbacks.c.joined_at < bindparam("joined_at"),
+            and_(
+                _callbacks.c.joined_at == bindparam("joined_at"),
+                _callbacks.c.visit_id < bindparam("visit_id"),
+            ),
+        ),
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(_visits)
+    .where(
+        _visits.c.queue_name == bindparam("queue"),
+        _visits.c.left_at.is_(None),
+        _visits.c.bridged_at.is_(None),
+        _visits.c.callback_id.is_not(None),
+    )
+    .scalar_subquery(),
+)
+_WAITING_VISIT = (
+    select(
+        _visits.c.id,
+        _visits.c.queue_name,
+        _visits.c.entered_at,
+        _visits.c.callback_id,
+        _visits.c.leave_reason,
+    )
+    .where(_visits.c.call_id == bindparam("call_id"), _visits.c.left_at.is_(None))
+    .order_by(_visits.c.id.desc())
+    .limit(1)
+)
+_SET_LEAVE_REASON = (
+    _visits.update()
+    .where(_visits.c.id == bindparam("visit_id"))
+    .values(leave_reason=bindparam("reason"))
+)
+_RECENT_ANSWERED = (
+    select(_visits.c.wait_seconds, _visits.c.position_on_join)
+    .where(
+        _visits.c.queue_name == bindparam("queue"),
+        _visits.c.result == QueueResult.BRIDGED,
+        _visits.c.callback_id.is_(None),
+        _visits.c.bridged_at >= bindparam("since"),
+        _visits.c.wait_seconds.is_not(None),
+        _visits.c.position_on_join > 0,
+    )
+    .order_by(_visits.c.bridged_at.desc())
+    .limit(HISTORY_SAMPLES)
+)
+
+
 def holding_places_before(queue: str, joined_at: datetime, visit_id: int | None = None) -> int:
     """Callers ahead of the visit that joined at `joined_at` (`visit_id`; None: joining now)
     without being in Twilio's queue: callbacks still holding an earlier place, and called-back
     callers waiting (operators take them first)."""
-    earlier = Callback.joined_at <= joined_at
-    if visit_id is not None:
-        earlier = or_(
-            Callback.joined_at < joined_at,
-            and_(Callback.joined_at == joined_at, Callback.visit_id < visit_id),
-        )
-    callbacks = db.session.scalar(
-        select(func.count())
-        .select_from(Callback)
-        .where(Callback.queue_name == queue, Callback.state.in_(HOLDING_PLACE), earlier)
-    )
-    return callbacks + waiting_count(queue, callback=True)
+    callbacks, called_back = db.session.execute(
+        _PLACES_AHEAD,
+        {"queue": queue, "joined_at": joined_at, "visit_id": visit_id if visit_id else 2**31},
+    ).one()
+    return callbacks + called_back
+
+
+def waiting_visit(call_id: int):  # noqa: ANN201 (a Row of _WAITING_VISIT's columns, or None)
+    """The call's visit still in a queue, read for the wait URL (columns only, no ORM object)."""
+    return db.session.execute(_WAITING_VISIT, {"call_id": call_id}).first()
+
+
+def set_leave_reason(visit_id: int, reason: str) -> None:
+    db.session.execute(_SET_LEAVE_REASON, {"visit_id": visit_id, "reason": reason})
 
 
 def waiting_before(queue: str, joined_at: datetime, visit_id: int | None) -> int:
@@ -285,17 +349,7 @@ def estimated_wait(
     too little history, Twilio's AvgQueueTime for the queue stands in; None when neither exists.
     """
     rows = db.session.execute(
-        select(QueueVisit.wait_seconds, QueueVisit.position_on_join)
-        .where(
-            QueueVisit.queue_name == queue,
-            QueueVisit.result == QueueResult.BRIDGED,
-            QueueVisit.callback_id.is_(None),
-            QueueVisit.bridged_at >= now - HISTORY_WINDOW,
-            QueueVisit.wait_seconds.is_not(None),
-            QueueVisit.position_on_join > 0,
-        )
-        .order_by(QueueVisit.bridged_at.desc())
-        .limit(HISTORY_SAMPLES)
+        _RECENT_ANSWERED, {"queue": queue, "since": now - HISTORY_WINDOW}
     ).all()
     if len(rows) >= MIN_HISTORY:
         per_place = sum(r.wait_seconds for r in rows) / sum(r.position_on_join for r in rows)
