@@ -118,7 +118,7 @@ class Caller:
                 return
             body = await self.post(gather.get("action"), latencies, Digits=digits)
 
-    async def join_queue(self, latencies: list[float]) -> str:
+    async def join_queue(self, latencies: list[float], expect_enqueue: bool) -> str:
         """Call in, choose Mandarin, press 0: the wait URL of the Enqueue (not timed)."""
         await self.post("/twilio/voice", latencies)
         await self.post("/twilio/ivr/2/welcome/input?lang=zh-CN&attempt=1", latencies, Digits="1")
@@ -126,6 +126,8 @@ class Caller:
             "/twilio/ivr/2/main/input?lang=zh-CN&attempt=1", latencies, Digits="0"
         )
         enqueue = ET.fromstring(body).find("Enqueue")
+        if enqueue is None and expect_enqueue:
+            raise RuntimeError(f"the caller was not enqueued: {body[:300]}")
         return enqueue.get("waitUrl") if enqueue is not None else BARE_WAIT_URL
 
 
@@ -137,14 +139,14 @@ async def log_operator_in(base: str) -> None:
         await operator.post("/twilio/operator/pin?attempt=1", [], Digits=OPERATOR_PIN)
 
 
-async def on_hold(base: str, callers: int, seconds: float) -> list[float]:
+async def on_hold(base: str, callers: int, seconds: float, ivr: bool) -> list[float]:
     """Callers in the queue; Twilio asks for each one's wait URL about once a second."""
     latencies: list[float] = []
     await log_operator_in(base)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
         waiting = [Caller(session, base, 50_000_000 + i) for i in range(callers)]
-        urls = [await caller.join_queue([]) for caller in waiting]
+        urls = [await caller.join_queue([], expect_enqueue=ivr) for caller in waiting]
         deadline = time.perf_counter() + seconds
 
         async def one(index: int) -> None:
@@ -240,7 +242,7 @@ def report(servers: dict, args: argparse.Namespace) -> None:
 
     print(f"\non hold: {args.callers} callers in the queue, wait URL ~1/s each, {seconds}")
     for name, (_, base) in servers.items():
-        lat = asyncio.run(on_hold(base, args.callers, args.seconds))
+        lat = asyncio.run(on_hold(base, args.callers, args.seconds, ivr=name == "ivr"))
         p99[name] = pct(lat, 99)
         print(line(name, len(lat) / args.seconds, lat, f"   ({len(lat)} requests)"))
     print(
@@ -263,7 +265,12 @@ def always_open_menu(path: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="", help="Default: a SQLite file in a temp dir.")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="A scratch database: its tables are dropped and made again. "
+        "Default: a SQLite file in a temp dir.",
+    )
     parser.add_argument("--callers", type=int, default=50)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
@@ -280,13 +287,9 @@ def main() -> None:
             LOG_LEVEL="WARNING",
             DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
         )
-        subprocess.run(
-            [sys.executable, "-m", "hotline.cli", "db", "upgrade"],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
         for command in (
+            ["db", "downgrade", "base"],  # a scratch database starts empty on every run
+            ["db", "upgrade"],
             ["seed"],
             ["menu", "import", str(always_open_menu(Path(tmp) / "menu.yaml")), "--publish"],
             ["users", "create", "bench-op", "--role", "operator", "--phone", OPERATOR_PHONE],

@@ -162,7 +162,7 @@ def holding_places_before(queue: str, joined_at: datetime, visit_id: int | None 
     callers waiting (operators take them first)."""
     callbacks, called_back = db.session.execute(
         _PLACES_AHEAD,
-        {"queue": queue, "joined_at": joined_at, "visit_id": visit_id if visit_id else 2**31},
+        {"queue": queue, "joined_at": joined_at, "visit_id": visit_id if visit_id else 2**31 - 1},
     ).one()
     return callbacks + called_back
 
