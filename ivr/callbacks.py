@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 #: Twilio's final statuses of a placed call that mean the caller was not reached.
 NOT_REACHED = frozenset({"busy", "no-answer", "failed", "canceled"})
+#: A placed callback with neither an answer nor a final status after this long (its status
+#: callback was lost) counts as not reached, so that it cannot hold up the line for ever.
+LOST_AFTER = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -118,15 +121,31 @@ def dispatch(queues: Iterable[str] | None = None, now: datetime | None = None) -
     now = now or queueing.now()
     if queues is None:
         queues = db.session.scalars(
-            select(Callback.queue_name).where(Callback.state.in_(("pending", "retry"))).distinct()
+            select(Callback.queue_name).where(Callback.state.in_(queueing.HOLDING_PLACE)).distinct()
         ).all()
     placed: list[Placed] = []
     for queue in sorted(set(queues)):
+        _sweep_lost(queue, now)
         for callback in due(queue, now):
             outcome = _place(callback, now)
             if outcome is not None:
                 placed.append(outcome)
     return placed
+
+
+def _sweep_lost(queue: str, now: datetime) -> None:
+    lost = db.session.scalars(
+        select(Callback).where(
+            Callback.queue_name == queue,
+            Callback.state == "dialing",
+            Callback.dialed_at < now - LOST_AFTER,
+        )
+    ).all()
+    for callback in lost:
+        log.warning("callback %s: no status from Twilio since %s", callback.id, callback.dialed_at)
+        _not_reached(callback, "no-status", _config(callback), now)
+    if lost:
+        db.session.commit()
 
 
 def _place(callback: Callback, now: datetime) -> Placed | None:
@@ -138,7 +157,7 @@ def _place(callback: Callback, now: datetime) -> Placed | None:
             Callback.state == callback.state,
             Callback.attempts == callback.attempts,
         )
-        .values(state="dialing", attempts=Callback.attempts + 1, last_status=None)
+        .values(state="dialing", attempts=Callback.attempts + 1, last_status=None, dialed_at=now)
     ).rowcount
     db.session.commit()
     if not claimed:

@@ -134,6 +134,7 @@ class Callback(db.Model):
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
+    dialed_at: Mapped[datetime | None]
     last_call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_status: Mapped[str | None] = mapped_column(String(20))
     reached_at: Mapped[datetime | None]

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from hotline.db import db
-from hotline.models import User
+from hotline.models import AuditLog, User
 from ivr import callbacks as callback_service
 from ivr import metrics, queueing
 from ivr.models import Callback, OperatorSession
@@ -49,6 +49,15 @@ def operators_set(
         user.phone = phone
     if language is not None:
         user.language = language
+    changed = {"pin": pin is not None, "queues": list(queues), "phone": phone, "language": language}
+    db.session.add(
+        AuditLog(
+            actor="cli",
+            action="operator.updated",
+            target=f"user:{user.id}",
+            data={key: value for key, value in changed.items() if value},
+        )
+    )
     db.session.commit()
     names = ", ".join(queues_of(user.id)) or "-"
     click.echo(

@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('dialed_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_call_sid', sa.String(length=64), nullable=True),
     sa.Column('last_status', sa.String(length=20), nullable=True),
     sa.Column('reached_at', hotline.db.UTCDateTime(timezone=True), nullable=True),

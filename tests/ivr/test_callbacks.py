@@ -222,3 +222,15 @@ def test_answer_webhook_for_an_unknown_try_hangs_up(app, client, caller, on_duty
     root = parse_twiml(response.data)
     assert [el.tag for el in root] == ["Hangup"]
     assert the_callback(app).state == "pending"
+
+
+def test_a_callback_whose_status_never_comes_does_not_hold_up_the_line(
+    app, caller, on_duty, fake_twilio, run_jobs, set_clock, runner
+) -> None:  # noqa: ANN001
+    ask_for_callback(caller)
+    run_jobs()
+    assert len(fake_twilio.calls_created) == 1
+    set_clock(2026, 11, 23, 10, 16)  # no answer webhook, no status callback for 16 minutes
+    assert runner.invoke(["callbacks", "dispatch"]).exit_code == 0
+    callback = the_callback(app)
+    assert (callback.state, callback.last_status, callback.attempts) == ("retry", "no-status", 1)
