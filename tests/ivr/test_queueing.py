@@ -279,3 +279,16 @@ def test_bad_wait_urls_still_answer_wait_twiml(client, path: str) -> None:  # no
     assert response.status_code == 200
     root = parse_twiml(response.data, allowed_top=WAIT_URL_VERBS)
     assert {el.tag for el in root} & {"Say", "Gather", "Redirect"}, response.data
+
+
+def test_talk_time_comes_from_the_status_callback_when_the_caller_hangs_up_first(
+    app, caller, on_duty, set_clock
+) -> None:  # noqa: ANN001
+    queued = caller()
+    queued.join()
+    queued.bridge(on_duty, queue_time=30)
+    set_clock(2026, 11, 23, 10, 4)  # four minutes of talk, then the caller hangs up
+    params = {**queued.driver.params, "CallStatus": "completed", "CallDuration": "290"}
+    assert post_signed(queued.client, "/twilio/status", params).status_code == 204
+    visit = visit_of(app, queued)
+    assert (visit.result, visit.wait_seconds, visit.talk_seconds) == ("bridged", 30, 240)
