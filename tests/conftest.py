@@ -167,6 +167,24 @@ def client(app):  # noqa: ANN001, ANN201
     return app.test_client()
 
 
+def job_runner(app) -> Callable[[], None]:  # noqa: ANN001
+    """A function that runs every queued job of `app` to completion with a real RQ worker in
+    this process (burst mode), inside the app (as `hotline worker` would)."""
+    from rq import SimpleWorker
+
+    from workers.context import use_app
+
+    use_app(app)
+    queues = app.extensions["hotline.queues"]
+
+    def run() -> None:
+        SimpleWorker(list(queues.queues.values()), connection=queues.connection).work(
+            burst=True, logging_level="WARNING"
+        )
+
+    return run
+
+
 class HotlineRunner:
     """Runs `hotline ...` commands against the test's app."""
 

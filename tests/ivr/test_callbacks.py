@@ -5,15 +5,14 @@ the draft ticket at the end. Twilio's REST API is the local fake, which records 
 from __future__ import annotations
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from hotline.db import db
 from ivr.models import Callback, QueueVisit
+from tests.conftest import job_runner
 from tests.ivr.queue_calls import QueuedCall
 from tests.twilio_fake import CallDriver, call_params, parse_twiml, post_signed
 from tickets.models import Ticket
-from workers.context import use_app
 
 HOTLINE = "+862112315"
 B_NUMBER = "+8613800138222"
@@ -27,15 +26,7 @@ def app(make_app, fake_twilio):  # noqa: ANN001, ANN201
 @pytest.fixture
 def run_jobs(app):  # noqa: ANN001, ANN201
     """Run the queued jobs (the callback dispatcher) with a real RQ worker, burst mode."""
-    use_app(app)
-    queues = app.extensions["hotline.queues"]
-
-    def run() -> None:
-        SimpleWorker(list(queues.queues.values()), connection=queues.connection).work(
-            burst=True, logging_level="WARNING"
-        )
-
-    return run
+    return job_runner(app)
 
 
 @pytest.fixture

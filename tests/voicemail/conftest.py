@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker, Worker
+from rq import Worker
 
 from hotline.db import db
+from tests.conftest import job_runner
 from tests.net import free_port
 from tests.twilio_fake import ACCOUNT_SID, call_params, post_signed
 from tests.waiting import wait_until
 from voicemail.models import Voicemail
-from workers.context import use_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,15 +81,7 @@ def post_recording(vm_app):  # noqa: ANN001, ANN201
 @pytest.fixture
 def run_jobs(vm_app):  # noqa: ANN001, ANN201
     """Run every queued job to completion with a real RQ worker in this process (burst mode)."""
-    use_app(vm_app)
-    queues = vm_app.extensions["hotline.queues"]
-
-    def run() -> None:
-        SimpleWorker(list(queues.queues.values()), connection=queues.connection).work(
-            burst=True, logging_level="WARNING"
-        )
-
-    return run
+    return job_runner(vm_app)
 
 
 def voicemail(app, sid: str) -> Voicemail | None:  # noqa: ANN001
