@@ -42,8 +42,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -> int | None:
-    """INSERT a row unless one with the same `unique` column exists; the new row's id, or None.
+def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -> Any:
+    """INSERT a row unless one with the same `unique` column exists; the new row's primary
+    key, or None.
 
     The idempotent way to create rows keyed by Twilio's ids: concurrent or repeated webhooks
     for the same CallSid or RecordingSid insert exactly one row, without a failed transaction.
@@ -60,7 +61,7 @@ def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -
         insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=[unique])
-        .returning(table.c.id)
+        .returning(*table.primary_key.columns)
     )
     return db.session.execute(statement).scalar()
 

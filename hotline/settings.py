@@ -150,6 +150,35 @@ class Settings(BaseSettings):
         description="A voicemail unfinished for this long with no live job is re-enqueued by the "
         "reconciler (`hotline reconcile`, every minute in the scheduler).",
     )
+    suggest_data_dir: Path | None = Field(
+        None,
+        description="A folder with an admin's own `categories.yaml`, `districts.yaml` and "
+        "`rules.yaml` for ticket suggestions; files missing there come from `tickets/data/`.",
+    )
+    repeat_caller_count: int = Field(
+        3,
+        ge=2,
+        description="A number that has filed this many tickets within `REPEAT_CALLER_DAYS` "
+        "(this one included) is flagged as a repeat caller.",
+    )
+    repeat_caller_days: int = Field(
+        30, ge=1, description="The window for repeat callers and duplicate hints, in days."
+    )
+    ticket_due_days: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: {"complaint": 7, "report": 15, "consultation": 3},
+        description="Days from opening to a ticket's due date, per type: "
+        "`complaint=7,report=15,consultation=3`.",
+    )
+    due_soon_hours: int = Field(
+        24, ge=1, description="Open tickets due within this many hours are flagged due soon."
+    )
+    sms_notifications: bool = Field(
+        False,
+        description="Text the caller (twilio REST) when their ticket is opened and resolved.",
+    )
+    sms_from: str = Field(
+        "", description="The number SMS are sent from (E.164); needed for `SMS_NOTIFICATIONS`."
+    )
     log_level: str = Field("INFO", description="Python logging level.")
 
     # -- validation ---------------------------------------------------------------------------
@@ -227,6 +256,19 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(
                     f"JOB_RETRY_INTERVALS is comma-separated seconds (got {value!r})"
+                ) from None
+        return value
+
+    @field_validator("ticket_due_days", mode="before")
+    @classmethod
+    def _due_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
+                return {kind.strip(): int(days) for kind, days in pairs}
+            except ValueError:
+                raise ValueError(
+                    f"TICKET_DUE_DAYS is `type=days,...`, e.g. complaint=7 (got {value!r})"
                 ) from None
         return value
 

@@ -1,14 +1,22 @@
-"""Draft tickets from voicemails: the one place drafts are made."""
+"""Draft tickets from voicemails and unreached callbacks: the one place drafts are made.
+
+A voicemail's draft is prefilled with the suggester's fields (type, category, district, amount,
+merchant, priority, a callback number said in the message when caller ID is withheld); the
+suggestions and their reasons are kept beside them for the operator who reviews it.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from hotline.db import db, insert_ignoring_conflict, utcnow
+from tickets.lifecycle import duplicate_hints, repeat_caller
 from tickets.models import Ticket, TicketEvent, TicketState
-from tickets.suggest import suggest_type
+from tickets.suggest import suggester
 from voicemail.models import Transcript, Voicemail
 
 if TYPE_CHECKING:
@@ -22,22 +30,41 @@ CALLBACK_TEXT = {
 }
 
 
+def suggested_fields(text: str, language: str | None, caller: str) -> dict[str, Any]:
+    """The suggester's output plus the draft's prefilled column values."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    repeat = repeat_caller(caller, utcnow())
+    lang = "en" if (language or "").startswith("en") else "zh"
+    found = suggester(settings.suggest_data_dir).suggest(text, lang, repeat_caller=repeat)
+    spoken = (found.get("callback_number") or {}).get("value")
+    return {
+        "suggestions": found,
+        "repeat_caller": repeat,
+        "type": found["type"]["value"],
+        "category": (found.get("category") or {}).get("value"),
+        "district": (found.get("district") or {}).get("value"),
+        "merchant": (found.get("merchant") or {}).get("value"),
+        "amount": Decimal(found["amount"]["value"]) if found.get("amount") else None,
+        "priority": found["priority"]["value"],
+        "caller_number": caller if caller and caller[1:].isdigit() else (spoken or caller),
+    }
+
+
 def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
     """The voicemail's draft ticket, created once (the voicemail id is unique on tickets)."""
     text = transcript.corrected_text or transcript.text
-    ticket_type, why = suggest_type(text)
+    language = voicemail.language or transcript.language
+    fields = suggested_fields(text, language, voicemail.from_number)
     created_id = insert_ignoring_conflict(
         Ticket,
         {
+            **fields,
             "state": TicketState.draft.value,
             "source": "voicemail",
-            "type": ticket_type,
-            "caller_number": voicemail.from_number,
-            "language": voicemail.language or transcript.language,
+            "language": language,
             "description": text,
             "voicemail_id": voicemail.id,
             "call_id": voicemail.call_id,
-            "suggestions": {"type": {"value": ticket_type, "why": why}},
             "created_at": utcnow(),
             "updated_at": utcnow(),
         },
@@ -45,6 +72,9 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
     )
     ticket = db.session.scalars(select(Ticket).where(Ticket.voicemail_id == voicemail.id)).one()
     if created_id is not None:
+        hints = duplicate_hints(ticket)
+        if hints:
+            ticket.suggestions = {**ticket.suggestions, "duplicates": hints}
         db.session.add(
             TicketEvent(
                 ticket_id=ticket.id,

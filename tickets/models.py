@@ -1,4 +1,4 @@
-"""Ticket tables: the work order and every event in its life."""
+"""Ticket tables: the work order, every event in its life, and the per-day number sequence."""
 
 from __future__ import annotations
 
@@ -28,6 +28,13 @@ class TicketType(StrEnum):
     consultation = "consultation"
 
 
+class DiscardReason(StrEnum):
+    silent = "silent"
+    spam = "spam"
+    duplicate = "duplicate"
+    out_of_scope = "out_of_scope"
+
+
 class Ticket(db.Model):
     __tablename__ = "tickets"
     __table_args__ = (UniqueConstraint("partner", "partner_ref"),)
@@ -53,6 +60,20 @@ class Ticket(db.Model):
     partner: Mapped[str | None] = mapped_column(String(32))
     partner_ref: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: The same number filed REPEAT_CALLER_COUNT tickets within REPEAT_CALLER_DAYS.
+    repeat_caller: Mapped[bool] = mapped_column(default=False)
+    #: The district branch it was dispatched to, and how it ended.
+    assigned_district: Mapped[str | None] = mapped_column(String(32))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    discard_reason: Mapped[str | None] = mapped_column(String(20))
+    #: A PIN (hashed) that lets a caller from another number hear the status by phone.
+    lookup_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Where a partner hotline wants the outcome posted (transfers only), and when it was.
+    partner_callback_url: Mapped[str | None] = mapped_column(String(500))
+    partner_notified_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -74,3 +95,12 @@ class TicketEvent(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketSequence(db.Model):
+    """The last ticket number given out on a local day (`12315-YYYYMMDD-NNNN`)."""
+
+    __tablename__ = "ticket_sequences"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
