@@ -84,6 +84,7 @@ def _import_models() -> None:
 
 def _register_features(app: Flask) -> None:
     from hotline.api import bp as api_bp
+    from hotline.api import spec as api_spec
     from hotline.health import bp as health_bp
     from ivr.api import bp as queues_api_bp
     from ivr.versions import seed_default_menu
@@ -98,6 +99,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(voicemail_api_bp)
     app.register_blueprint(queues_api_bp)
+    api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
     job_queues = connect(app.config["HOTLINE_SETTINGS"])

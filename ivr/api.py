@@ -9,9 +9,11 @@ from dataclasses import asdict
 from datetime import date
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from pydantic import BaseModel, Field
+from spectree import Response as Responses
 from werkzeug.exceptions import BadRequest
 
-from hotline.api import OPENAPI_PATHS, json_errors, require_role
+from hotline.api import ErrorBody, json_errors, require_role, spec
 from hotline.models import Role
 from ivr import metrics, queueing
 from ivr.operators import queues_of
@@ -20,9 +22,36 @@ from ivr.versions import published_document
 bp = Blueprint("queues_api", __name__, url_prefix="/api/v1/queues")
 json_errors(bp)
 
+ERRORS = {"HTTP_401": ErrorBody, "HTTP_403": ErrorBody}
+
+
+class QueueStatus(BaseModel):
+    queue: str
+    waiting: int
+    called_back_waiting: int
+    callbacks_holding_place: int
+    operators_available: int
+    longest_wait_seconds: int
+
+
+class QueueStatusList(BaseModel):
+    items: list[QueueStatus]
+
+
+class MetricsQuery(BaseModel):
+    from_: str | None = Field(None, alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    to: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    queue: str | None = Field(None, max_length=64)
+
+
+class MetricsOut(BaseModel):
+    metrics: dict
+    operators: list[dict]
+
 
 @bp.get("")
 @require_role(Role.operator, Role.manager)
+@spec.validate(resp=Responses(HTTP_200=QueueStatusList, **ERRORS), tags=["queues"])
 def live_queues() -> Response:
     """Callers waiting, callbacks holding a place and operators available, per queue."""
     user = g.api_user
@@ -46,6 +75,11 @@ def _day(name: str, default: date) -> date:
 
 @bp.get("/metrics")
 @require_role(Role.manager)
+@spec.validate(
+    query=MetricsQuery,
+    resp=Responses(HTTP_200=MetricsOut, HTTP_400=ErrorBody, **ERRORS),
+    tags=["queues"],
+)
 def queue_metrics() -> Response:
     """Metrics of one queue (or all) for the local days `from`..`to`, and per operator."""
     settings = current_app.config["HOTLINE_SETTINGS"]
@@ -66,54 +100,3 @@ def queue_metrics() -> Response:
             "operators": [asdict(row) for row in metrics.operator_stats(start, end)],
         }
     )
-
-
-_STATUS = {
-    "type": "object",
-    "properties": {
-        "queue": {"type": "string"},
-        "waiting": {"type": "integer"},
-        "called_back_waiting": {"type": "integer"},
-        "callbacks_holding_place": {"type": "integer"},
-        "operators_available": {"type": "integer"},
-        "longest_wait_seconds": {"type": "integer"},
-    },
-}
-OPENAPI_PATHS["/queues"] = {
-    "get": {
-        "summary": "Live queues (operators: only their own)",
-        "responses": {
-            "200": {
-                "description": "One item per queue",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"items": {"type": "array", "items": _STATUS}},
-                        }
-                    }
-                },
-            },
-            "401": {"description": "No valid bearer token"},
-        },
-    }
-}
-OPENAPI_PATHS["/queues/metrics"] = {
-    "get": {
-        "summary": "Queue metrics for local days from..to, and per operator",
-        "parameters": [
-            {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-            {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
-            {"name": "queue", "in": "query", "schema": {"type": "string"}},
-        ],
-        "responses": {
-            "200": {
-                "description": "Answer rate, abandonment, waits, service level, callbacks, ratings",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            },
-            "400": {"description": "A date is not valid"},
-            "401": {"description": "No valid bearer token"},
-            "403": {"description": "Managers and admins only"},
-        },
-    }
-}

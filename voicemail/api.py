@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
+from pydantic import BaseModel, Field
+from spectree import Response as Responses
 from sqlalchemy import func, select
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotFound
 
-from hotline.api import OPENAPI_PATHS, json_errors, page_args, require_role
+from hotline.api import ErrorBody, json_errors, require_role, spec
 from hotline.db import db
 from hotline.models import Role
 from tickets.models import Ticket
@@ -18,6 +20,50 @@ bp = Blueprint("voicemail_api", __name__, url_prefix="/api/v1/voicemails")
 json_errors(bp)
 
 READERS = (Role.operator, Role.manager)
+
+
+class VoicemailQuery(BaseModel):
+    state: VoicemailState | None = None
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+class TranscriptOut(BaseModel):
+    text: str
+    raw_text: str
+    language: str | None
+    model: str | None
+    mean_confidence: float | None
+    words: list[dict[str, Any]] | None
+    audio_seconds: float | None
+
+
+class VoicemailOut(BaseModel):
+    id: int
+    recording_sid: str
+    call_sid: str | None
+    from_: str | None = Field(None, alias="from")
+    language: str | None
+    state: VoicemailState
+    attempts: int
+    failure_reason: str | None
+    error_code: str | None
+    recording_seconds: int | None
+    created_at: str
+    updated_at: str
+    ticket_id: int | None
+    audio_stored: bool
+    transcript: TranscriptOut | None = None
+
+
+class VoicemailPage(BaseModel):
+    items: list[VoicemailOut]
+    page: int
+    per_page: int
+    total: int
+
+
+ERRORS = {"HTTP_400": ErrorBody, "HTTP_401": ErrorBody, "HTTP_403": ErrorBody}
 
 
 def voicemail_json(vm: Voicemail, ticket_id: int | None, detail: bool = False) -> dict[str, Any]:
@@ -57,17 +103,16 @@ def voicemail_json(vm: Voicemail, ticket_id: int | None, detail: bool = False) -
 
 @bp.get("")
 @require_role(*READERS)
+@spec.validate(
+    query=VoicemailQuery, resp=Responses(HTTP_200=VoicemailPage, **ERRORS), tags=["voicemails"]
+)
 def list_voicemails() -> Response:
     """Voicemails, newest first, optionally filtered by state; paginated."""
-    page, per_page = page_args()
+    args: VoicemailQuery = request.context.query  # type: ignore[attr-defined]
+    page, per_page = args.page, args.per_page
     query = select(Voicemail, Ticket.id).outerjoin(Ticket, Ticket.voicemail_id == Voicemail.id)
-    state = request.args.get("state")
-    if state:
-        if state not in {s.value for s in VoicemailState}:
-            raise BadRequest(
-                f"unknown state {state!r}; one of {', '.join(s.value for s in VoicemailState)}"
-            )
-        query = query.where(Voicemail.state == state)
+    if args.state:
+        query = query.where(Voicemail.state == args.state.value)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(
         query.order_by(Voicemail.created_at.desc(), Voicemail.id.desc())
@@ -86,6 +131,9 @@ def list_voicemails() -> Response:
 
 @bp.get("/<int:voicemail_id>")
 @require_role(*READERS)
+@spec.validate(
+    resp=Responses(HTTP_200=VoicemailOut, HTTP_404=ErrorBody, **ERRORS), tags=["voicemails"]
+)
 def get_voicemail(voicemail_id: int) -> Response:
     """One voicemail with its transcript and draft ticket id."""
     voicemail = db.session.get(Voicemail, voicemail_id)
@@ -93,63 +141,3 @@ def get_voicemail(voicemail_id: int) -> Response:
         raise NotFound(f"no voicemail {voicemail_id}")
     ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.voicemail_id == voicemail_id))
     return jsonify(voicemail_json(voicemail, ticket_id, detail=True))
-
-
-_VOICEMAIL_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "recording_sid": {"type": "string"},
-        "state": {"type": "string", "enum": [s.value for s in VoicemailState]},
-        "attempts": {"type": "integer"},
-        "failure_reason": {"type": ["string", "null"]},
-        "ticket_id": {"type": ["integer", "null"]},
-        "transcript": {"type": ["object", "null"]},
-    },
-}
-OPENAPI_PATHS["/voicemails"] = {
-    "get": {
-        "summary": "List voicemails, newest first",
-        "parameters": [
-            {"name": "state", "in": "query", "schema": {"type": "string"}},
-            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-            {
-                "name": "per_page",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": 100},
-            },
-        ],
-        "responses": {
-            "200": {
-                "description": "A page of voicemails",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "items": {"type": "array", "items": _VOICEMAIL_SCHEMA},
-                                "total": {"type": "integer"},
-                            },
-                        }
-                    }
-                },
-            },
-            "401": {"description": "No valid bearer token"},
-        },
-    }
-}
-OPENAPI_PATHS["/voicemails/{id}"] = {
-    "get": {
-        "summary": "One voicemail with its transcript and draft ticket id",
-        "parameters": [
-            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-        ],
-        "responses": {
-            "200": {
-                "description": "The voicemail",
-                "content": {"application/json": {"schema": _VOICEMAIL_SCHEMA}},
-            },
-            "404": {"description": "No such voicemail"},
-        },
-    }
-}

@@ -37,7 +37,11 @@ def test_tokens_are_required_and_roles_checked(vm_app, token) -> None:  # noqa: 
     partner = token("city-12345", "partner")
     forbidden = client.get("/api/v1/voicemails", headers={"Authorization": f"Bearer {partner}"})
     assert forbidden.status_code == 403
-    assert forbidden.get_json() == {"error": "role 'partner' may not do this", "status": 403}
+    assert forbidden.get_json() == {
+        "error": "role 'partner' may not do this",
+        "field": None,
+        "status": 403,
+    }
 
 
 def test_list_filter_paginate_and_detail(
@@ -103,4 +107,7 @@ def test_a_failed_voicemail_shows_its_reason(
 def test_openapi_document_describes_the_voicemail_paths(vm_app) -> None:  # noqa: ANN001
     document = vm_app.test_client().get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert {"/voicemails", "/voicemails/{id}"} <= set(document["paths"])
+    assert {"/api/v1/voicemails", "/api/v1/voicemails/{voicemail_id}"} <= set(document["paths"])
+    listing = document["paths"]["/api/v1/voicemails"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {"state", "page", "per_page"}
+    assert "200" in listing["responses"]
