@@ -89,6 +89,7 @@ def _register_features(app: Flask) -> None:
     from ivr.api import bp as queues_api_bp
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
+    from tickets.api import bp as tickets_api_bp
     from voicemail.api import bp as voicemail_api_bp
     from voicemail.views import bp as voicemail_bp
     from workers.queues import connect, start_embedded_worker
@@ -99,6 +100,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(voicemail_api_bp)
     app.register_blueprint(queues_api_bp)
+    app.register_blueprint(tickets_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 

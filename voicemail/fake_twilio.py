@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Recordings/(RE\w+?)(\.wav|\.json)?$")
 CALLS_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Calls\.json$")
+MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages\.json$")
 
 #: A fault to apply to the next request(s) for a recording: returns (status, body, type) or
 #: None to serve normally; may sleep to simulate a timeout.
@@ -39,6 +40,8 @@ class FakeTwilio:
     deleted: list[str] = field(default_factory=list)
     #: Every `calls.create` the app made: the form it posted, plus the `Sid` it was given.
     calls_created: list[dict[str, str]] = field(default_factory=list)
+    #: Every `messages.create` (SMS): the form posted, plus its `Sid`.
+    messages_sent: list[dict[str, str]] = field(default_factory=list)
     #: HTTP statuses to answer the next `calls.create` requests with instead of 201.
     call_faults: list[int] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
@@ -107,12 +110,18 @@ class FakeTwilio:
 
             def do_POST(self) -> None:  # noqa: N802
                 match = CALLS_PATH.match(self.path)
-                if not match:
+                message = MESSAGES_PATH.match(self.path)
+                if not match and not message:
                     return self._send(404, b"not found")
                 if not self._authorised():
                     return self._send(401, b'{"code": 20003}', "application/json")
                 length = int(self.headers.get("Content-Length") or 0)
                 form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+                if message:
+                    sid = "SM" + uuid.uuid4().hex
+                    fake.messages_sent.append({**form, "Sid": sid})
+                    body = {"sid": sid, "status": "queued", "to": form.get("To")}
+                    return self._send(201, json.dumps(body).encode(), "application/json")
                 if fake.call_faults:
                     status = fake.call_faults.pop(0)
                     body = json.dumps({"code": 20500, "message": "fault", "status": status})

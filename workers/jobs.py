@@ -86,3 +86,19 @@ PERIODIC_JOBS: list[tuple[object, int]] = [
     (dispatch_callbacks, 30),
     (delete_expired_audio, 6 * 3600),
 ]
+
+
+def notify_partner(ticket_id: int) -> bool:
+    """Post a resolved transfer's outcome to the partner hotline (retried by RQ on failure)."""
+    from tickets.transfers import notify_partner as notify
+
+    with app_context():
+        return notify(ticket_id)
+
+
+def send_ticket_sms(ticket_id: int, kind: str, pin: str | None) -> str | None:
+    """Text the caller that their ticket was opened or resolved."""
+    from tickets.transfers import send_sms
+
+    with app_context():
+        return send_sms(ticket_id, kind, pin)

@@ -1,0 +1,409 @@
+"""`/api/v1/tickets`, `/api/v1/suggest`, `/api/v1/transfers` and the exports.
+
+Operators list, read, edit and move tickets; managers read them (numbers masked); partner
+hotlines create transfers and read their outcome, and only their own. Every change goes through
+`tickets.lifecycle` and becomes an event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from pydantic import BaseModel, Field
+from spectree import Response as Responses
+from sqlalchemy import func, or_, select
+from werkzeug.exceptions import Forbidden, NotFound
+
+from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.db import db
+from hotline.models import Role, User
+from tickets import exports, lifecycle, transfers
+from tickets.lifecycle import TicketError
+from tickets.models import DiscardReason, Ticket, TicketState, TicketType
+from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
+from tickets.suggest import suggester
+
+bp = Blueprint("tickets_api", __name__, url_prefix="/api/v1")
+json_errors(bp)
+
+ERRORS = {"HTTP_400": ErrorBody, "HTTP_401": ErrorBody, "HTTP_403": ErrorBody}
+WORKERS = (Role.operator,)
+READERS = (Role.operator, Role.manager)
+
+
+# -- models ------------------------------------------------------------------------------------
+
+
+class TicketQuery(BaseModel):
+    state: TicketState | None = None
+    category: str | None = Field(None, max_length=64)
+    district: str | None = Field(None, max_length=32)
+    caller: str | None = Field(None, max_length=32, description="caller number, exact")
+    q: str | None = Field(None, max_length=200, description="words in number or description")
+    overdue: bool | None = None
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+class EventOut(BaseModel):
+    at: str
+    actor: str
+    kind: str
+    data: dict[str, Any]
+
+
+class TicketOut(BaseModel):
+    id: int
+    number: str | None
+    state: TicketState
+    source: str
+    type: str | None
+    category: str | None
+    district: str | None
+    merchant: str | None
+    amount: str | None
+    priority: int
+    caller_number: str
+    language: str | None
+    description: str
+    repeat_caller: bool
+    overdue: bool
+    due_soon: bool
+    due_at: str | None
+    assigned_district: str | None
+    resolution: str | None
+    discard_reason: str | None
+    voicemail_id: int | None
+    partner: str | None
+    partner_ref: str | None
+    created_at: str
+    updated_at: str
+    suggestions: dict[str, Any] | None = None
+    events: list[EventOut] | None = None
+    masked: bool
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    page: int
+    per_page: int
+    total: int
+
+
+class TicketEdit(BaseModel):
+    type: TicketType | None = None
+    category: str | None = Field(None, max_length=64)
+    district: str | None = Field(None, max_length=32)
+    merchant: str | None = Field(None, max_length=200)
+    amount: str | None = Field(None, max_length=20)
+    priority: int | None = Field(None, ge=0, le=4)
+    caller_number: str | None = Field(None, max_length=32)
+    description: str | None = Field(None, max_length=20_000)
+
+
+class Move(BaseModel):
+    action: Literal["confirm", "discard", "dispatch", "resolve", "close", "reopen"]
+    reason: DiscardReason | None = None
+    district: str | None = Field(None, max_length=32)
+    resolution: str | None = Field(None, max_length=5000)
+    note: str = Field("", max_length=500)
+    fields: TicketEdit | None = None
+
+
+class Confirmed(BaseModel):
+    ticket: TicketOut
+    pin: str | None = Field(None, description="status-lookup PIN, shown only on confirmation")
+
+
+class SuggestIn(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000)
+    lang: Literal["zh", "en"] = "zh"
+
+
+class SuggestOut(BaseModel):
+    type: dict[str, Any]
+    category: dict[str, Any] | None
+    district: dict[str, Any] | None
+    amount: dict[str, Any] | None
+    callback_number: dict[str, Any] | None
+    merchant: dict[str, Any] | None
+    priority: dict[str, Any]
+
+
+class DetailQuery(BaseModel):
+    unmask: bool = False
+
+
+class ExportQuery(BaseModel):
+    start: date
+    end: date
+
+
+class Open311Query(BaseModel):
+    start_date: date
+    end_date: date
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def ticket_json(ticket: Ticket, masked: bool, detail: bool = False) -> dict[str, Any]:
+    flags = lifecycle.flags(ticket)
+    body: dict[str, Any] = {
+        "id": ticket.id,
+        "number": ticket.number,
+        "state": ticket.state,
+        "source": ticket.source,
+        "type": ticket.type,
+        "category": ticket.category,
+        "district": ticket.district,
+        "merchant": ticket.merchant,
+        "amount": str(ticket.amount) if ticket.amount is not None else None,
+        "priority": ticket.priority,
+        "caller_number": mask_number(ticket.caller_number) if masked else ticket.caller_number,
+        "language": ticket.language,
+        "description": mask_text(ticket.description) if masked else ticket.description,
+        "repeat_caller": ticket.repeat_caller,
+        **flags,
+        "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
+        "assigned_district": ticket.assigned_district,
+        "resolution": ticket.resolution,
+        "discard_reason": ticket.discard_reason,
+        "voicemail_id": ticket.voicemail_id,
+        "partner": ticket.partner,
+        "partner_ref": ticket.partner_ref,
+        "created_at": ticket.created_at.isoformat(),
+        "updated_at": ticket.updated_at.isoformat(),
+        "masked": masked,
+    }
+    if detail:
+        suggestions = dict(ticket.suggestions or {})
+        if masked and suggestions.get("callback_number"):
+            suggestions["callback_number"] = {"value": "****", "why": ["****"]}
+        body["suggestions"] = suggestions
+        body["events"] = [
+            {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "data": e.data}
+            for e in ticket.events
+        ]
+    return body
+
+
+def _ticket(ticket_id: int) -> Ticket:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return ticket
+
+
+def _refused(exc: TicketError) -> FieldError:
+    db.session.rollback()
+    return FieldError(str(exc), exc.field)
+
+
+def _actor() -> User:
+    return g.api_user
+
+
+# -- tickets -----------------------------------------------------------------------------------
+
+
+@bp.get("/tickets")
+@require_role(*READERS)
+@spec.validate(query=TicketQuery, resp=Responses(HTTP_200=TicketPage, **ERRORS), tags=["tickets"])
+def list_tickets() -> Response:
+    """Tickets, newest first; filter by state, category, district, caller, words, overdue."""
+    args: TicketQuery = request.context.query  # type: ignore[attr-defined]
+    query = select(Ticket)
+    if args.state:
+        query = query.where(Ticket.state == args.state.value)
+    if args.category:
+        query = query.where(Ticket.category == args.category)
+    if args.district:
+        query = query.where(Ticket.district == args.district)
+    if args.caller:
+        query = query.where(Ticket.caller_number == args.caller)
+    if args.q:
+        like = f"%{args.q}%"
+        query = query.where(or_(Ticket.number.like(like), Ticket.description.like(like)))
+    if args.overdue:
+        query = query.where(
+            Ticket.state.in_((TicketState.open.value, TicketState.dispatched.value)),
+            Ticket.due_at < lifecycle.now(),
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(args.per_page)
+        .offset((args.page - 1) * args.per_page)
+    ).all()
+    return jsonify(
+        {
+            "items": [ticket_json(t, masked=True) for t in rows],
+            "page": args.page,
+            "per_page": args.per_page,
+            "total": total,
+        }
+    )
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@require_role(*READERS)
+@spec.validate(
+    query=DetailQuery,
+    resp=Responses(HTTP_200=TicketOut, HTTP_404=ErrorBody, **ERRORS),
+    tags=["tickets"],
+)
+def get_ticket(ticket_id: int) -> Response:
+    """One ticket with its suggestions and history; `unmask=true` (operators, logged) shows
+    the caller's number and the numbers in the text."""
+    args: DetailQuery = request.context.query  # type: ignore[attr-defined]
+    ticket = _ticket(ticket_id)
+    user = _actor()
+    if args.unmask and not may_unmask(user):
+        raise Forbidden(f"role {user.role!r} may not see personal data")
+    if args.unmask:
+        log_unmask(user, f"ticket:{ticket.id}", request.remote_addr)
+        db.session.commit()
+    return jsonify(ticket_json(ticket, masked=not args.unmask, detail=True))
+
+
+@bp.patch("/tickets/<int:ticket_id>")
+@require_role(*WORKERS)
+@spec.validate(
+    json=TicketEdit,
+    resp=Responses(HTTP_200=TicketOut, HTTP_404=ErrorBody, **ERRORS),
+    tags=["tickets"],
+)
+def edit_ticket(ticket_id: int) -> Response:
+    """Change fields of a draft, open or dispatched ticket; the change is an event."""
+    body: TicketEdit = request.context.json  # type: ignore[attr-defined]
+    ticket = _ticket(ticket_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "type" in changes and changes["type"] is not None:
+        changes["type"] = changes["type"].value
+    try:
+        lifecycle.edit(ticket, _actor().username, changes)
+    except TicketError as exc:
+        raise _refused(exc) from None
+    db.session.commit()
+    return jsonify(ticket_json(ticket, masked=False, detail=True))
+
+
+@bp.post("/tickets/<int:ticket_id>/moves")
+@require_role(*WORKERS)
+@spec.validate(
+    json=Move, resp=Responses(HTTP_200=Confirmed, HTTP_404=ErrorBody, **ERRORS), tags=["tickets"]
+)
+def move_ticket(ticket_id: int) -> Response:
+    """Confirm, discard (with a reason), dispatch (to a district), resolve, close or reopen."""
+    body: Move = request.context.json  # type: ignore[attr-defined]
+    ticket = _ticket(ticket_id)
+    actor = _actor().username
+    pin = None
+    try:
+        if body.action == "confirm":
+            fields = body.fields.model_dump(exclude_unset=True) if body.fields else None
+            if fields and fields.get("type") is not None:
+                fields["type"] = fields["type"].value
+            pin = lifecycle.confirm(ticket, actor, fields).pin
+        elif body.action == "discard":
+            if body.reason is None:
+                raise TicketError("say why it is discarded", "reason")
+            lifecycle.discard(ticket, actor, body.reason.value, body.note)
+        elif body.action == "dispatch":
+            lifecycle.dispatch(ticket, actor, body.district or ticket.district or "")
+        elif body.action == "resolve":
+            lifecycle.resolve(ticket, actor, body.resolution or "")
+        elif body.action == "close":
+            lifecycle.close(ticket, actor)
+        else:
+            lifecycle.reopen(ticket, actor, body.note)
+    except TicketError as exc:
+        raise _refused(exc) from None
+    db.session.commit()
+    transfers.after_move(ticket, body.action, pin)
+    return jsonify({"ticket": ticket_json(ticket, masked=False, detail=True), "pin": pin})
+
+
+@bp.post("/suggest")
+@require_role(*WORKERS)
+@spec.validate(json=SuggestIn, resp=Responses(HTTP_200=SuggestOut, **ERRORS), tags=["tickets"])
+def suggest_fields() -> Response:
+    """The suggested fields for any text, each with the words that led to it."""
+    body: SuggestIn = request.context.json  # type: ignore[attr-defined]
+    folder = current_app.config["HOTLINE_SETTINGS"].suggest_data_dir
+    return jsonify(suggester(folder).suggest(body.text, body.lang))
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+
+def _period(start: date, end: date) -> tuple[datetime, datetime]:
+    from ivr.metrics import local_days
+
+    try:
+        return local_days(start, end, current_app.config["HOTLINE_SETTINGS"].zone)
+    except ValueError as exc:
+        raise FieldError(str(exc), "end") from None
+
+
+@bp.get("/tickets/export.csv")
+@require_role(*READERS)
+@spec.validate(query=ExportQuery, resp=Responses(HTTP_200=None, **ERRORS), tags=["exports"])
+def export_csv() -> Response:
+    """Tickets created on the local days start..end as CSV (numbers masked)."""
+    args: ExportQuery = request.context.query  # type: ignore[attr-defined]
+    body = exports.tickets_csv(*_period(args.start, args.end))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=tickets-{args.start}-{args.end}.csv"
+        },
+    )
+
+
+@bp.get("/open311/requests.json")
+@require_role(*READERS)
+@spec.validate(query=Open311Query, resp=Responses(HTTP_200=None, **ERRORS), tags=["exports"])
+def open311_requests() -> Response:
+    """The same tickets as Open311 GeoReport v2 service requests."""
+    args: Open311Query = request.context.query  # type: ignore[attr-defined]
+    return jsonify(exports.open311_requests(*_period(args.start_date, args.end_date)))
+
+
+# -- partner transfers -------------------------------------------------------------------------
+
+
+@bp.post("/transfers")
+@require_role(Role.partner)
+@spec.validate(
+    json=transfers.TransferIn,
+    resp=Responses(HTTP_201=transfers.TransferOut, HTTP_200=transfers.TransferOut, **ERRORS),
+    tags=["transfers"],
+)
+def create_transfer() -> tuple[Response, int]:
+    """A partner hotline's work order: an open ticket; posting the same partner_ref again
+    returns the same ticket (200) instead of a new one (201)."""
+    body: transfers.TransferIn = request.context.json  # type: ignore[attr-defined]
+    try:
+        ticket, created = transfers.create(_actor(), body)
+    except TicketError as exc:
+        raise _refused(exc) from None
+    return jsonify(transfers.outcome(ticket)), 201 if created else 200
+
+
+@bp.get("/transfers/<partner_ref>")
+@require_role(Role.partner)
+@spec.validate(
+    resp=Responses(HTTP_200=transfers.TransferOut, HTTP_404=ErrorBody, **ERRORS),
+    tags=["transfers"],
+)
+def get_transfer(partner_ref: str) -> Response:
+    """The outcome of one of this partner's transfers (another partner's is not found)."""
+    ticket = transfers.find(_actor(), partner_ref[:64])
+    if ticket is None:
+        raise NotFound(f"no transfer {partner_ref[:64]!r} from {_actor().username}")
+    return jsonify(transfers.outcome(ticket))
