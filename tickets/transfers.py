@@ -192,6 +192,6 @@ def send_sms(ticket_id: int, kind: str, pin: str | None) -> str | None:
     message = rest_client(settings).messages.create(
         to=ticket.caller_number, from_=settings.sms_from, body=body
     )
-    lifecycle._event(ticket, "system", "sms", kind=kind, sid=message.sid)
+    lifecycle._event(ticket, "system", "sms", message=kind, sid=message.sid)
     db.session.commit()
     return message.sid
