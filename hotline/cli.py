@@ -128,6 +128,7 @@ def _register_feature_commands() -> None:
     from hotline.accounts_cli import tokens, users
     from ivr.cli import menu
     from ivr.queue_cli import callbacks, operators, queues
+    from tickets.cli import tickets
     from transcription.cli import models, transcribe
     from voicemail.cli import reconcile_command, retention, voicemail
     from voicemail.demo import demo
@@ -139,6 +140,7 @@ def _register_feature_commands() -> None:
         operators,
         queues,
         callbacks,
+        tickets,
         models,
         transcribe,
         reconcile_command,

@@ -66,7 +66,12 @@ class Step:
     language: str
     params: Mapping[str, str]
     now: Callable[[], datetime]
-    lookup: Callable[[str, str], str | None] = field(default=lambda digits, caller: None)
+    #: (ticket digits, caller number, PIN or None) → the status sentence, or None.
+    lookup: Callable[[str, str, str | None], str | None] = field(
+        default=lambda digits, caller, pin: None
+    )
+    #: The webhook URL's query (the pending ticket number of a status lookup, ...).
+    query: Mapping[str, str] = field(default_factory=dict)
     response: VoiceResponse = field(default_factory=VoiceResponse)
     inline_steps: int = 0
     #: Queues whose line changed in this step (someone left or was answered): the service
@@ -326,8 +331,31 @@ def input_knowledge(step: Step, node: KnowledgeNode, attempt: int, raw: str) -> 
 
 
 def input_lookup(step: Step, node: LookupNode, attempt: int, raw: str) -> VoiceResponse:
+    """A ticket number keyed in; from another phone than the one that filed it, then a PIN.
+
+    Whether or not the ticket exists, a well-formed number from another phone is asked for the
+    PIN, and a failure always hears the same sentence: nothing tells a stranger it exists."""
+    pending = step.query.get("ticket", "")
+    if pending:  # `raw` is the PIN for the ticket keyed before
+        status = step.lookup(pending, "", raw) if pending.isdigit() else None
+        if status:
+            step.say_text(step.response, status)
+        else:
+            step.say_phrase("lookup_none")
+        step.finish(node.next)
+        return step.response
     digits = raw if raw.isdigit() and 8 <= len(raw) <= 16 else ""
-    status = step.lookup(digits, step.call.from_number) if digits else None
+    status = step.lookup(digits, step.call.from_number, None) if digits else None
+    if status is None and len(digits) == 12:
+        gather = step.response.gather(
+            action=step.url(node.id, "input", attempt=attempt, ticket=digits),
+            method="POST",
+            finish_on_key="#",
+            timeout=node.timeout,
+            action_on_empty_result=True,
+        )
+        step.say_text(gather, phrase("lookup_pin", step.language))
+        return step.response
     if status is None:
         if attempt < 2:
             step.say_phrase("lookup_none")

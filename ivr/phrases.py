@@ -14,6 +14,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "hold": "您的来电正在排队，请稍候。",
         "lookup_none": "对不起，没有找到您可以查询的工单。",
         "lookup_status": "工单{number}的状态是：{status}。",
+        "lookup_pin": "如果您不是用登记的号码来电，请输入工单查询密码，以井号键结束。",
         "survey_thanks": "感谢您的评价，再见。",
         "queue_full": "抱歉，目前排队人数已满。",
         "queue_next": "您是下一位，请稍候。",
@@ -52,6 +53,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "hold": "Your call is in the queue. Please hold.",
         "lookup_none": "Sorry, we found no ticket you can look up with that number.",
         "lookup_status": "Ticket {number} is {status}.",
+        "lookup_pin": "If you are not calling from the number that filed the ticket, enter the "
+        "ticket's PIN, followed by the hash key.",
         "survey_thanks": "Thank you for your rating. Goodbye.",
         "queue_full": "Sorry, the queue is full at the moment.",
         "queue_next": "You are next in line. Please hold.",

@@ -25,9 +25,9 @@ from tickets.lookup import status_for_caller
 log = logging.getLogger(__name__)
 
 
-def _lookup_text(language: str) -> Callable[[str, str], str | None]:
-    def lookup(digits: str, caller: str) -> str | None:
-        found = status_for_caller(digits, caller)
+def _lookup_text(language: str) -> Callable[[str, str, str | None], str | None]:
+    def lookup(digits: str, caller: str, pin: str | None) -> str | None:
+        found = status_for_caller(digits, caller, pin)
         if found is None:
             return None
         number, state = found
@@ -101,6 +101,7 @@ def continue_call(
         number = current
     _, doc = pinned
     step = _step(number, doc, call, query.get("lang"), params)
+    step.query = query
     try:
         if stale:
             raise engine.UnknownNode(node_id)

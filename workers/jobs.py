@@ -80,10 +80,19 @@ def dispatch_callbacks(queue: str | None = None) -> int:
         return len(dispatch([queue] if queue else None))
 
 
+def overdue_digest() -> str:
+    """Periodic (daily): write the overdue digest; returns its path."""
+    from tickets.digest import overdue_digest as write
+
+    with app_context():
+        return str(write()[0])
+
+
 #: Periodic jobs for the scheduler: (function, interval in seconds).
 PERIODIC_JOBS: list[tuple[object, int]] = [
     (reconcile_voicemails, 60),
     (dispatch_callbacks, 30),
+    (overdue_digest, 86400),
     (delete_expired_audio, 6 * 3600),
 ]
 

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from hotline.db import db
 from ivr.menu import load_document_text
@@ -186,7 +187,12 @@ def test_knowledge_answers_then_offers_topics_again(new_call) -> None:  # noqa: 
 def test_ticket_lookup_only_for_the_caller_who_filed_it(app, new_call) -> None:  # noqa: ANN001
     with app.app_context():
         db.session.add(
-            Ticket(number="12315-20261122-0007", state="dispatched", caller_number="+8613800138000")
+            Ticket(
+                number="12315-20261122-0007",
+                state="dispatched",
+                caller_number="+8613800138000",
+                lookup_pin_hash=generate_password_hash("424242"),
+            )
         )
         db.session.commit()
     call = new_call()
@@ -201,8 +207,25 @@ def test_ticket_lookup_only_for_the_caller_who_filed_it(app, new_call) -> None: 
     other.press("1")
     other.press("4")
     other.press("202611220007")
+    assert "请输入工单查询密码" in other.spoken()  # asked whether or not the ticket exists
+    other.press("111111")
     assert "没有找到" in other.says()[0]
     assert "已派发处理" not in other.spoken()
+    stranger = new_call(caller="+8613900000001")
+    stranger.start()
+    stranger.press("1")
+    stranger.press("4")
+    stranger.press("209912319999")  # no such ticket: the same PIN question, the same answer
+    assert "请输入工单查询密码" in stranger.spoken()
+    stranger.press("424242")
+    assert "没有找到" in stranger.says()[0]
+    with_pin = new_call(caller="+8613900000002")
+    with_pin.start()
+    with_pin.press("1")
+    with_pin.press("4")
+    with_pin.press("202611220007")
+    with_pin.press("424242")
+    assert "工单12315-20261122-0007的状态是：已派发处理。" in with_pin.says()
 
 
 def test_transfer_dials_with_the_caller_id_and_falls_back(new_call) -> None:  # noqa: ANN001

@@ -23,6 +23,7 @@ def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:  # 
         "workers.jobs.reconcile_voicemails": 60,
         "workers.jobs.delete_expired_audio": 6 * 3600,
         "workers.jobs.dispatch_callbacks": 30,
+        "workers.jobs.overdue_digest": 86400,
     }
 
 
