@@ -83,6 +83,7 @@ def _import_models() -> None:
 
 
 def _register_features(app: Flask) -> None:
+    from hotline import auth
     from hotline.api import bp as api_bp
     from hotline.api import spec as api_spec
     from hotline.health import bp as health_bp
@@ -90,6 +91,7 @@ def _register_features(app: Flask) -> None:
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
     from tickets.api import bp as tickets_api_bp
+    from tickets.web import bp as tickets_web_bp
     from voicemail.api import bp as voicemail_api_bp
     from voicemail.views import bp as voicemail_bp
     from workers.queues import connect, start_embedded_worker
@@ -101,11 +103,23 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(voicemail_api_bp)
     app.register_blueprint(queues_api_bp)
     app.register_blueprint(tickets_api_bp)
+    app.register_blueprint(tickets_web_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
     job_queues = connect(app.config["HOTLINE_SETTINGS"])
     app.extensions["hotline.queues"] = job_queues
+    auth.init_app(app, app.config["HOTLINE_SETTINGS"])
+    for signed_or_bearer in (
+        health_bp,
+        ivr_bp,
+        voicemail_bp,
+        api_bp,
+        voicemail_api_bp,
+        queues_api_bp,
+        tickets_api_bp,
+    ):
+        auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):
         from workers.context import use_app
 

@@ -71,6 +71,19 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
         unique="voicemail_id",
     )
     ticket = db.session.scalars(select(Ticket).where(Ticket.voicemail_id == voicemail.id)).one()
+    if created_id is None and ticket.state == TicketState.draft.value:
+        # processed again (an operator's retry): the draft takes the new text and suggestions
+        for name, value in fields.items():
+            setattr(ticket, name, value)
+        ticket.description = text
+        db.session.add(
+            TicketEvent(
+                ticket_id=ticket.id,
+                actor="system",
+                kind="reprocessed",
+                data={"voicemail_id": voicemail.id},
+            )
+        )
     if created_id is not None:
         hints = duplicate_hints(ticket)
         if hints:

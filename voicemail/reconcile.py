@@ -146,3 +146,27 @@ def retry_failed(voicemail_id: int) -> str:
         pass
     enqueue(voicemail.id, voicemail.recording_sid)
     return resume.value
+
+
+def reprocess(voicemail_id: int) -> str:
+    """An operator's "process again" of a stored recording: transcribe it anew and refresh its
+    draft's text and suggestions (a confirmed ticket is left as it is)."""
+    voicemail = db.session.get(Voicemail, voicemail_id)
+    if voicemail is None:
+        raise LookupError(f"no voicemail {voicemail_id}")
+    if not voicemail.audio_path or voicemail.audio_deleted_at is not None:
+        raise ValueError(f"voicemail {voicemail_id}: the recording is no longer stored")
+    if voicemail.transcript is not None:
+        db.session.delete(voicemail.transcript)
+    voicemail.state = VoicemailState.downloaded.value
+    voicemail.attempts = 0
+    voicemail.failure_reason = None
+    voicemail.updated_at = utcnow()
+    db.session.commit()
+    queues: JobQueues = current_app.extensions["hotline.queues"]
+    try:
+        _job_alive(queues, job_id(voicemail.recording_sid))  # clears a finished or failed job
+    except REDIS_ERRORS:
+        pass
+    enqueue(voicemail.id, voicemail.recording_sid)
+    return voicemail.state

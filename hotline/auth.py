@@ -1,0 +1,145 @@
+"""Logging in to the web UI: Flask-Login sessions, CSRF on every form (Flask-WTF), a limit on
+failed logins (Flask-Limiter), secure session cookies, and the session renewed at login.
+
+Webhooks (`/twilio/...`) are signed by Twilio and the JSON API uses bearer tokens, so both are
+exempt from CSRF; every other POST needs the form's token.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, redirect, render_template, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import CSRFProtect
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from hotline.db import db
+from hotline.i18n import LANGUAGES, current_language, t
+from hotline.models import AuditLog, User
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address)
+
+#: Failed logins from one address before it must wait.
+LOGIN_LIMIT = "10 per 15 minutes"
+
+
+class WebUser:
+    """The logged-in user as Flask-Login sees it (a thin wrapper over the row)."""
+
+    def __init__(self, user: User) -> None:
+        self.row = user
+        self.id = user.id
+        self.username = user.username
+        self.role = user.role
+        self.language = user.language
+        self.display_name = user.display_name or user.username
+        self.is_authenticated = True
+        self.is_active = user.active
+        self.is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+@login_manager.user_loader
+def _load(user_id: str) -> WebUser | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return WebUser(user) if user is not None and user.active else None
+
+
+def init_app(app: Flask, settings: object) -> None:
+    production = getattr(settings, "is_production", False)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=production,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    queues = app.extensions.get("hotline.queues")
+    embedded = queues is None or queues.embedded
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://" if embedded else settings.redis_url
+    app.config["RATELIMIT_KEY_PREFIX"] = "hotline-limits"
+    limiter.init_app(app)
+    app.jinja_env.globals.update(t=t, current_language=current_language, LANGUAGES=LANGUAGES)
+    app.register_blueprint(bp)
+
+
+def _safe_next(target: str | None) -> str:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("tickets_web.inbox")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    LOGIN_LIMIT,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+    error_message="too many failed logins",
+)
+def login() -> Response | str:
+    if request.method == "GET":
+        return render_template("login.html", error=None)
+    username = request.form.get("username", "").strip()[:80]
+    password = request.form.get("password", "")
+    user = db.session.scalar(select(User).where(User.username == username))
+    ok = bool(
+        user
+        and user.active
+        and user.password_hash
+        and check_password_hash(user.password_hash, password)
+    )
+    db.session.add(
+        AuditLog(
+            actor_id=user.id if user else None,
+            actor=username or "?",
+            action="web.login" if ok else "web.login_failed",
+            ip=request.remote_addr,
+        )
+    )
+    db.session.commit()
+    if not ok:
+        return render_template("login.html", error=t("bad_login")), 401
+    language = session.get("lang")
+    session.clear()  # a new session at login: nothing from before survives (fixation)
+    if language:
+        session["lang"] = language
+    login_user(WebUser(user))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/language/<lang>")
+def choose_language(lang: str) -> Response:
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return redirect(
+        _safe_next(request.args.get("next"))
+        if current_user.is_authenticated
+        else url_for("auth.login")
+    )

@@ -1,0 +1,230 @@
+"""The operators' pages through the Flask client: login with CSRF and rate limiting, cookies,
+the inbox, the review (confirm, discard), the audio route with byte ranges, list and detail."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from hotline.accounts import create_user
+from hotline.db import db
+from hotline.models import AuditLog
+from tickets.models import Ticket
+from voicemail.models import Transcript, Voicemail
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def users(app) -> None:  # noqa: ANN001
+    with app.app_context():
+        create_user("wang", "operator", password="operator-pw")
+        create_user("maria", "manager", password="manager-pw")
+        create_user("12345", "partner", password="partner-pw")
+
+
+def login(client, username: str = "wang", password: str = "operator-pw"):  # noqa: ANN001, ANN201, S107
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
+    )
+
+
+@pytest.fixture
+def voicemail_draft(app, audio) -> int:  # noqa: ANN001
+    """A draft made from a stored voicemail with a transcript whose second word is unsure."""
+    storage = app.config["HOTLINE_SETTINGS"].storage_root
+    (storage / "recordings").mkdir(parents=True, exist_ok=True)
+    shutil.copy(audio.speech["twilio-8k-mulaw"], storage / "recordings" / "RE1.wav")
+    with app.app_context():
+        vm = Voicemail(
+            recording_sid="RE" + "1" * 32,
+            call_sid="CA" + "1" * 32,
+            from_number="+8613800138000",
+            language="zh-CN",
+            state="drafted",
+            audio_path="recordings/RE1.wav",
+        )
+        db.session.add(vm)
+        db.session.flush()
+        db.session.add(
+            Transcript(
+                voicemail_id=vm.id,
+                language="zh-CN",
+                model_name="test",
+                text="我 在 淘宝 买 手机",
+                words=[
+                    {"word": "我", "start": 0.0, "end": 0.2, "conf": 0.95},
+                    {"word": "在", "start": 0.2, "end": 0.4, "conf": 0.31},
+                    {"word": "淘宝", "start": 0.4, "end": 0.9, "conf": 0.9},
+                ],
+            )
+        )
+        ticket = Ticket(
+            state="draft",
+            source="voicemail",
+            type="complaint",
+            category="online_shopping",
+            caller_number="+8613800138000",
+            description="我在淘宝买手机",
+            voicemail_id=vm.id,
+            repeat_caller=True,
+            priority=1,
+            suggestions={
+                "category": {"value": "online_shopping", "label": "网上购物", "why": ["淘宝"]}
+            },
+        )
+        db.session.add(ticket)
+        db.session.commit()
+        return ticket.id
+
+
+# -- login -------------------------------------------------------------------------------------
+
+
+def test_pages_need_a_login(client, users) -> None:  # noqa: ANN001
+    response = client.get("/inbox")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_login_without_csrf_token_is_refused(client, users) -> None:  # noqa: ANN001
+    response = client.post("/login", data={"username": "wang", "password": "operator-pw"})
+    assert response.status_code == 400
+    assert "CSRF" in response.text
+    assert client.get("/inbox").status_code == 302  # not logged in
+
+
+def test_login_renews_the_session_with_safe_cookies(app, client, users) -> None:  # noqa: ANN001
+    client.get("/login")
+    before = client.get_cookie("session").value
+    response = login(client)
+    assert response.status_code == 302
+    cookie = client.get_cookie("session")
+    assert cookie.value != before
+    assert cookie.http_only is True
+    assert cookie.same_site == "Lax"
+    assert client.get("/inbox").status_code == 200
+    with app.app_context():
+        assert [a.action for a in db.session.scalars(select(AuditLog))] == ["web.login"]
+
+
+def test_ten_failed_logins_are_rate_limited(client, users) -> None:  # noqa: ANN001
+    for _ in range(10):
+        assert login(client, password="wrong").status_code == 401
+    assert login(client, password="wrong").status_code == 429
+    assert login(client).status_code == 429  # even the right password must wait
+
+
+def test_a_partner_cannot_open_the_workspace(client, users) -> None:  # noqa: ANN001
+    login(client, "12345", "partner-pw")
+    assert client.get("/inbox").status_code == 403
+    assert client.get("/tickets").status_code == 403
+
+
+# -- the review loop ---------------------------------------------------------------------------
+
+
+def test_inbox_marks_and_review_page(client, users, voicemail_draft) -> None:  # noqa: ANN001
+    login(client)
+    inbox = client.get("/inbox").text
+    assert "重复来电" in inbox
+    assert "+86138****8000" in inbox
+    page = client.get(f"/review/{voicemail_draft}").text
+    assert '<mark class="low" title="0.31">在</mark>' in page
+    assert "建议: 网上购物 — 依据 淘宝" in page
+    assert 'src="/voicemails/1/audio"' in page
+
+
+def test_confirm_with_a_corrected_transcript(app, client, users, voicemail_draft) -> None:  # noqa: ANN001
+    login(client)
+    page = client.get(f"/review/{voicemail_draft}").text
+    response = client.post(
+        f"/review/{voicemail_draft}",
+        data={
+            "csrf_token": csrf_from(page),
+            "action": "confirm",
+            "transcript": "我在京东买的手机坏了",
+            "type": "complaint",
+            "category": "telecom_products",
+            "district": "黄浦",
+            "merchant": "",
+            "amount": "",
+            "caller_number": "+8613800138000",
+            "priority": "1",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        ticket = db.session.get(Ticket, voicemail_draft)
+        assert (ticket.state, ticket.category, ticket.district) == (
+            "open",
+            "telecom_products",
+            "黄浦",
+        )
+        assert ticket.description == "我在京东买的手机坏了"
+        assert db.session.scalar(select(Transcript.corrected_text)) == "我在京东买的手机坏了"
+        number = ticket.number
+    listing = client.get("/tickets?q=京东").text
+    assert number in listing
+    detail = client.get(f"/tickets/{voicemail_draft}").text
+    assert "opened" in detail
+    assert "category: online_shopping → telecom_products" in detail
+
+
+def test_posting_the_review_without_csrf_is_refused(client, users, voicemail_draft) -> None:  # noqa: ANN001
+    login(client)
+    response = client.post(
+        f"/review/{voicemail_draft}", data={"action": "discard", "reason": "spam"}
+    )
+    assert response.status_code == 400
+
+
+def test_discard_goes_to_the_next_draft(app, client, users, voicemail_draft) -> None:  # noqa: ANN001
+    login(client)
+    page = client.get(f"/review/{voicemail_draft}").text
+    response = client.post(
+        f"/review/{voicemail_draft}",
+        data={"csrf_token": csrf_from(page), "action": "discard", "reason": "spam"},
+    )
+    assert response.headers["Location"] == "/inbox"
+    with app.app_context():
+        assert db.session.get(Ticket, voicemail_draft).discard_reason == "spam"
+
+
+def test_audio_needs_a_login_and_serves_ranges(client, users, voicemail_draft) -> None:  # noqa: ANN001
+    assert client.get("/voicemails/1/audio").status_code == 302
+    login(client)
+    with client.get("/voicemails/1/audio") as whole:  # the file is closed with the response
+        assert whole.status_code == 200
+        assert whole.data[:4] == b"RIFF"
+    with client.get("/voicemails/1/audio", headers={"Range": "bytes=0-99"}) as part:
+        assert part.status_code == 206
+        assert len(part.data) == 100
+        assert part.headers["Content-Range"].startswith("bytes 0-99/")
+    assert client.get("/voicemails/999/audio").status_code == 404
+
+
+def test_a_manager_sees_masked_numbers_and_cannot_unmask(client, users, voicemail_draft) -> None:  # noqa: ANN001
+    login(client, "maria", "manager-pw")
+    page = client.get(f"/tickets/{voicemail_draft}").text
+    assert "+86138****8000" in page
+    assert "+8613800138000" not in page
+    assert client.get(f"/tickets/{voicemail_draft}?unmask=1").status_code == 403
+    assert client.get("/inbox").status_code == 403
+
+
+def test_english_interface(client, users, voicemail_draft) -> None:  # noqa: ANN001
+    login(client)
+    client.get("/language/en-US?next=/inbox")
+    page = client.get("/inbox").text
+    assert "Voicemails to review" in page
+    assert "Repeat caller" in page
