@@ -4,7 +4,6 @@ the inbox, the review (confirm, discard), the audio route with byte ranges, list
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +11,9 @@ from sqlalchemy import select
 from hotline.accounts import create_user
 from hotline.db import db
 from hotline.models import AuditLog
+from tests.tickets.drafts import make_voicemail_draft
 from tickets.models import Ticket
-from voicemail.models import Transcript, Voicemail
+from voicemail.models import Transcript
 
 
 def csrf_from(html: str) -> str:
@@ -40,51 +40,7 @@ def login(client, username: str = "wang", password: str = "operator-pw"):  # noq
 
 @pytest.fixture
 def voicemail_draft(app, audio) -> int:  # noqa: ANN001
-    """A draft made from a stored voicemail with a transcript whose second word is unsure."""
-    storage = app.config["HOTLINE_SETTINGS"].storage_root
-    (storage / "recordings").mkdir(parents=True, exist_ok=True)
-    shutil.copy(audio.speech["twilio-8k-mulaw"], storage / "recordings" / "RE1.wav")
-    with app.app_context():
-        vm = Voicemail(
-            recording_sid="RE" + "1" * 32,
-            call_sid="CA" + "1" * 32,
-            from_number="+8613800138000",
-            language="zh-CN",
-            state="drafted",
-            audio_path="recordings/RE1.wav",
-        )
-        db.session.add(vm)
-        db.session.flush()
-        db.session.add(
-            Transcript(
-                voicemail_id=vm.id,
-                language="zh-CN",
-                model_name="test",
-                text="我 在 淘宝 买 手机",
-                words=[
-                    {"word": "我", "start": 0.0, "end": 0.2, "conf": 0.95},
-                    {"word": "在", "start": 0.2, "end": 0.4, "conf": 0.31},
-                    {"word": "淘宝", "start": 0.4, "end": 0.9, "conf": 0.9},
-                ],
-            )
-        )
-        ticket = Ticket(
-            state="draft",
-            source="voicemail",
-            type="complaint",
-            category="online_shopping",
-            caller_number="+8613800138000",
-            description="我在淘宝买手机",
-            voicemail_id=vm.id,
-            repeat_caller=True,
-            priority=1,
-            suggestions={
-                "category": {"value": "online_shopping", "label": "网上购物", "why": ["淘宝"]}
-            },
-        )
-        db.session.add(ticket)
-        db.session.commit()
-        return ticket.id
+    return make_voicemail_draft(app, audio.speech["twilio-8k-mulaw"])
 
 
 # -- login -------------------------------------------------------------------------------------
@@ -176,7 +132,7 @@ def test_confirm_with_a_corrected_transcript(app, client, users, voicemail_draft
     listing = client.get("/tickets?q=京东").text
     assert number in listing
     detail = client.get(f"/tickets/{voicemail_draft}").text
-    assert "opened" in detail
+    assert 'data-kind="opened">受理<' in detail
     assert "category: online_shopping → telecom_products" in detail
 
 

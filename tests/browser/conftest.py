@@ -1,0 +1,55 @@
+"""Browser tests: the app served on 127.0.0.1 by a real HTTP server, driven by Playwright in
+Debian's Chromium (`/usr/bin/chromium`, installed by `./dev test`; no browser is downloaded)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:  # noqa: ANN001
+    """The test's app behind a threaded WSGI server on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is missing: ./dev test installs it (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        found = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield found
+        found.close()
+
+
+@pytest.fixture
+def page(browser):  # noqa: ANN001, ANN201
+    context = browser.new_context(locale="zh-CN")
+    found = context.new_page()
+    found.set_default_timeout(15_000)
+    yield found
+    context.close()
