@@ -14,13 +14,16 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from spectree import Response as Responses
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
+from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, Unauthorized
 
 from hotline.accounts import user_for_token
-from hotline.models import Role
+from hotline.db import db
+from hotline.models import AuditLog, Role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -86,6 +89,7 @@ def require_role(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., A
             g.api_user = user
             return view(*args, **kwargs)
 
+        checked.hotline_roles = allowed  # type: ignore[attr-defined] (read by the route audit test)
         return checked
 
     return decorate
@@ -137,3 +141,60 @@ def page_args(max_per_page: int = 100) -> tuple[int, int]:
     if page < 1 or not 1 <= per_page <= max_per_page:
         raise BadRequest(f"page ≥ 1 and 1 ≤ per_page ≤ {max_per_page}")
     return page, per_page
+
+
+class AuditQuery(BaseModel):
+    action: str | None = Field(None, max_length=80, description="e.g. ticket.unmasked")
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class AuditEntry(BaseModel):
+    at: str
+    actor: str
+    action: str
+    target: str
+    data: dict[str, Any]
+    ip: str | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntry]
+    total: int
+
+
+@bp.get("/audit")
+@require_role()
+@spec.validate(
+    query=AuditQuery,
+    resp=Responses(HTTP_200=AuditPage, HTTP_401=ErrorBody, HTTP_403=ErrorBody),
+    tags=["admin"],
+)
+def audit_log() -> Response:
+    """The audit log, newest first (admins only): logins, unmaskings, operator-line PINs …"""
+    args: AuditQuery = request.context.query  # type: ignore[attr-defined]
+    query = select(AuditLog)
+    if args.action:
+        query = query.where(AuditLog.action == args.action)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(AuditLog.id.desc())
+        .limit(args.per_page)
+        .offset((args.page - 1) * args.per_page)
+    )
+    return jsonify(
+        {
+            "items": [
+                {
+                    "at": row.at.isoformat(),
+                    "actor": row.actor,
+                    "action": row.action,
+                    "target": row.target,
+                    "data": row.data or {},
+                    "ip": row.ip,
+                }
+                for row in rows
+            ],
+            "total": total,
+        }
+    )

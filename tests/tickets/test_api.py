@@ -334,3 +334,25 @@ def test_schemathesis_finds_no_server_errors(app, tokens, draft_id) -> None:  # 
         check(operation)
         checked.append(operation.path)
     assert len(checked) >= 12
+
+
+def test_an_operator_gets_403_on_every_admin_only_route(app, client, tokens, draft_id) -> None:  # noqa: ANN001
+    """Routes whose only role is admin (found in the app's URL map), refused to an operator."""
+    admin_only = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "hotline_roles", None)
+        if roles == {"admin"}:
+            admin_only.append(rule)
+    assert any(rule.rule == "/api/v1/audit" for rule in admin_only)
+    for rule in admin_only:
+        path = rule.rule.replace("<int:", "<").replace("<", "").replace(">", "")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(path, method=method, headers=tokens["wang"], json={})
+            assert response.status_code == 403, (method, rule.rule)
+    with app.app_context():
+        create_user("root2", "admin", password="a-password")
+        admin = {"Authorization": f"Bearer {issue_token('root2').token}"}
+    client.get("/api/v1/tickets/1?unmask=true", headers=tokens["wang"])
+    log = client.get("/api/v1/audit", headers=admin).get_json()
+    assert log["total"] >= 0
