@@ -88,6 +88,7 @@ def _register_features(app: Flask) -> None:
     from hotline.api import spec as api_spec
     from hotline.health import bp as health_bp
     from ivr.api import bp as queues_api_bp
+    from ivr.menu_api import bp as menu_api_bp
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
     from tickets.api import bp as tickets_api_bp
@@ -104,6 +105,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(queues_api_bp)
     app.register_blueprint(tickets_api_bp)
     app.register_blueprint(tickets_web_bp)
+    app.register_blueprint(menu_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
@@ -118,6 +120,7 @@ def _register_features(app: Flask) -> None:
         voicemail_api_bp,
         queues_api_bp,
         tickets_api_bp,
+        menu_api_bp,
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):

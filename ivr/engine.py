@@ -72,6 +72,9 @@ class Step:
     )
     #: The webhook URL's query (the pending ticket number of a status lookup, ...).
     query: Mapping[str, str] = field(default_factory=dict)
+    #: An admin's preview or walk-through: render, but record nothing about a call.
+    dry_run: bool = False
+    path: list[str] = field(default_factory=list)
     response: VoiceResponse = field(default_factory=VoiceResponse)
     inline_steps: int = 0
     #: Queues whose line changed in this step (someone left or was answered): the service
@@ -129,6 +132,9 @@ class Step:
 
     def record(self, node_id: str, digits: str | None = None) -> None:
         """Add a step to the call's path (a prebuilt INSERT: this runs on every webhook)."""
+        if self.dry_run:
+            self.path.append(node_id)
+            return
         db.session.execute(
             _STEP_INSERT,
             {"call_id": self.call.id, "node_id": node_id, "digits": digits, "at": utcnow()},
@@ -200,6 +206,10 @@ def render_hours(step: Step, node: HoursNode, attempt: int) -> None:
 def render_queue(step: Step, node: QueueNode, attempt: int) -> None:
     """Enqueue the caller, or send them on to the overflow when the queue cannot take them."""
     config = step.doc.queue(node.queue)
+    if step.dry_run:  # a preview: what a caller hears when the queue takes them
+        step.say(step.response, node.prompt)
+        enqueue(step, node, callback=False)
+        return
     now = step.now()
     languages = step.doc.queue_languages(node.queue)
     refusal = queueing.refusal(config, node.queue, step.language, languages, now)

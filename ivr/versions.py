@@ -5,6 +5,7 @@ Published and archived versions never change, so a call pinned to one can always
 
 from __future__ import annotations
 
+import copy
 from importlib import resources
 from typing import Any
 
@@ -43,6 +44,44 @@ def create_version(
     db.session.add(version)
     db.session.commit()
     return version
+
+
+class EditConflict(VersionError):
+    """The draft was saved by someone else since this copy was loaded."""
+
+
+def save_draft(
+    number: int, document: dict[str, Any], lock_version: int, author: str
+) -> MenuVersion:
+    """Replace a draft's document, unless it changed since `lock_version` was read (then
+    EditConflict: the second of two admins editing one draft is refused, never lost)."""
+    version = get_version(number)
+    if version.status != "draft":
+        raise VersionError(f"version {number} is {version.status}; make a new draft from it")
+    changed = db.session.execute(
+        update(MenuVersion)
+        .where(MenuVersion.id == version.id, MenuVersion.lock_version == lock_version)
+        .values(document=document, lock_version=lock_version + 1, created_by=author)
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        current = get_version(number)
+        raise EditConflict(
+            f"version {number} was saved by {current.created_by} since you opened it "
+            f"(yours: edit {lock_version}, now: edit {current.lock_version}); reload it and "
+            "make your change again"
+        )
+    db.session.commit()
+    db.session.refresh(version)
+    return version
+
+
+def draft_from(number: int, author: str) -> MenuVersion:
+    """A new draft holding a copy of version `number`'s document."""
+    source = get_version(number)
+    return create_version(
+        copy.deepcopy(source.document), author=author, comment=f"from version {number}"
+    )
 
 
 def get_version(number: int) -> MenuVersion:

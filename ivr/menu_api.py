@@ -1,0 +1,236 @@
+"""`/api/v1/menu/versions`: menu versions for admins — read, draft, save (optimistic locking),
+validate, preview a node's TwiML, walk through key presses, publish (a rollback is publishing an
+older version). Every change is audit-logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+from pydantic import BaseModel, Field
+from spectree import Response as Responses
+from sqlalchemy import select
+from werkzeug.exceptions import Conflict, NotFound
+
+from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.db import db
+from hotline.models import AuditLog
+from ivr import preview
+from ivr.menu import InvalidMenu, MenuDocument, validate_document
+from ivr.models import MenuVersion
+from ivr.versions import EditConflict, VersionError, draft_from, get_version, publish, save_draft
+
+bp = Blueprint("menu_api", __name__, url_prefix="/api/v1/menu")
+json_errors(bp)
+
+ERRORS = {
+    "HTTP_400": ErrorBody,
+    "HTTP_401": ErrorBody,
+    "HTTP_403": ErrorBody,
+    "HTTP_404": ErrorBody,
+}
+
+
+class ProblemOut(BaseModel):
+    path: str
+    message: str
+
+
+class VersionSummary(BaseModel):
+    number: int
+    status: str
+    comment: str
+    created_by: str
+    created_at: str
+    published_at: str | None
+    lock_version: int
+
+
+class VersionOut(VersionSummary):
+    document: dict[str, Any]
+    problems: list[ProblemOut]
+
+
+class VersionList(BaseModel):
+    items: list[VersionSummary]
+
+
+class NewDraft(BaseModel):
+    from_version: int = Field(ge=1, description="copy this version's document")
+
+
+class SaveDraft(BaseModel):
+    document: dict[str, Any]
+    lock_version: int = Field(ge=1, description="the lock_version you loaded")
+
+
+class PreviewQuery(BaseModel):
+    node: str = Field(max_length=64)
+    lang: str = Field("zh-CN", max_length=10)
+
+
+class WalkIn(BaseModel):
+    keys: list[str] = Field(max_length=30, description="one key press per item, e.g. ['1', '0']")
+    lang: str = Field("zh-CN", max_length=10)
+
+
+def _audit(action: str, number: int, **data: Any) -> None:
+    user = g.api_user
+    db.session.add(
+        AuditLog(
+            actor_id=user.id,
+            actor=user.username,
+            action=action,
+            target=f"menu:{number}",
+            data=data,
+            ip=request.remote_addr,
+        )
+    )
+    db.session.commit()
+
+
+def summary(version: MenuVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "status": version.status,
+        "comment": version.comment,
+        "created_by": version.created_by,
+        "created_at": version.created_at.isoformat(),
+        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "lock_version": version.lock_version,
+    }
+
+
+def _version(number: int) -> MenuVersion:
+    try:
+        return get_version(number)
+    except VersionError as exc:
+        raise NotFound(str(exc)) from None
+
+
+def _problems(document: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"path": p.path, "message": p.message} for p in validate_document(document)]
+
+
+def _document(version: MenuVersion) -> MenuDocument:
+    problems = validate_document(version.document)
+    if problems:
+        raise FieldError(f"version {version.number} is not valid: {problems[0]}", "document")
+    return MenuDocument.model_validate(version.document)
+
+
+@bp.get("/versions")
+@require_role()
+@spec.validate(resp=Responses(HTTP_200=VersionList, **ERRORS), tags=["menu"])
+def list_versions() -> Response:
+    """Every version, newest first, with its author and status."""
+    versions = db.session.scalars(select(MenuVersion).order_by(MenuVersion.number.desc()))
+    return jsonify({"items": [summary(v) for v in versions]})
+
+
+@bp.get("/versions/<int:number>")
+@require_role()
+@spec.validate(resp=Responses(HTTP_200=VersionOut, **ERRORS), tags=["menu"])
+def get_menu_version(number: int) -> Response:
+    """One version's document, its lock_version and its validation problems."""
+    version = _version(number)
+    return jsonify(
+        {**summary(version), "document": version.document, "problems": _problems(version.document)}
+    )
+
+
+@bp.post("/versions")
+@require_role()
+@spec.validate(json=NewDraft, resp=Responses(HTTP_201=VersionOut, **ERRORS), tags=["menu"])
+def new_draft() -> tuple[Response, int]:
+    """A new draft, copied from an existing version."""
+    body: NewDraft = request.context.json  # type: ignore[attr-defined]
+    _version(body.from_version)
+    version = draft_from(body.from_version, g.api_user.username)
+    _audit("menu.draft", version.number, from_version=body.from_version)
+    out = {
+        **summary(version),
+        "document": version.document,
+        "problems": _problems(version.document),
+    }
+    return jsonify(out), 201
+
+
+@bp.put("/versions/<int:number>")
+@require_role()
+@spec.validate(
+    json=SaveDraft, resp=Responses(HTTP_200=VersionOut, HTTP_409=ErrorBody, **ERRORS), tags=["menu"]
+)
+def save_menu_version(number: int) -> Response:
+    """Save a draft's document; refused with 409 when someone saved it since you loaded it."""
+    body: SaveDraft = request.context.json  # type: ignore[attr-defined]
+    _version(number)
+    try:
+        version = save_draft(number, body.document, body.lock_version, g.api_user.username)
+    except EditConflict as exc:
+        raise Conflict(str(exc)) from None
+    except VersionError as exc:
+        raise FieldError(str(exc), "number") from None
+    _audit("menu.save", number, lock_version=version.lock_version)
+    return jsonify(
+        {**summary(version), "document": version.document, "problems": _problems(version.document)}
+    )
+
+
+@bp.post("/versions/<int:number>/validate")
+@require_role()
+@spec.validate(resp=Responses(HTTP_200=VersionOut, **ERRORS), tags=["menu"])
+def validate_menu_version(number: int) -> Response:
+    """The version's problems (an empty list: it may be published)."""
+    version = _version(number)
+    return jsonify(
+        {**summary(version), "document": version.document, "problems": _problems(version.document)}
+    )
+
+
+@bp.post("/versions/<int:number>/publish")
+@require_role()
+@spec.validate(resp=Responses(HTTP_200=VersionSummary, **ERRORS), tags=["menu"])
+def publish_menu_version(number: int) -> Response:
+    """Publish a valid draft, or an older version again (a rollback). Calls in progress stay
+    on the version they started on."""
+    _version(number)
+    try:
+        version = publish(number)
+    except InvalidMenu as exc:
+        raise FieldError(f"not published: {exc}", exc.problems[0].path) from None
+    except VersionError as exc:
+        raise FieldError(str(exc), "number") from None
+    _audit("menu.publish", number)
+    return jsonify(summary(version))
+
+
+@bp.get("/versions/<int:number>/preview")
+@require_role()
+@spec.validate(query=PreviewQuery, resp=Responses(HTTP_200=None, **ERRORS), tags=["menu"])
+def preview_node(number: int) -> Response:
+    """The TwiML of one node in one language, as a caller would get it."""
+    args: PreviewQuery = request.context.query  # type: ignore[attr-defined]
+    doc = _document(_version(number))
+    if doc.node(args.node) is None:
+        raise FieldError(f"no node {args.node!r} in version {number}", "node")
+    return Response(preview.preview(doc, number, args.node, args.lang), mimetype="text/xml")
+
+
+@bp.post("/versions/<int:number>/walk")
+@require_role()
+@spec.validate(json=WalkIn, resp=Responses(HTTP_200=None, **ERRORS), tags=["menu"])
+def walk_through(number: int) -> Response:
+    """Follow key presses from the start node: the nodes visited and what is said."""
+    body: WalkIn = request.context.json  # type: ignore[attr-defined]
+    doc = _document(_version(number))
+    result = preview.walk(doc, number, [k[:16] for k in body.keys], body.lang)
+    return jsonify(
+        {
+            "stops": [
+                {"keys": s.keys, "nodes": s.nodes, "says": s.says, "verbs": s.verbs}
+                for s in result.stops
+            ],
+            "ended": result.ended,
+        }
+    )
