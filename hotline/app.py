@@ -88,6 +88,7 @@ def _register_features(app: Flask) -> None:
     from hotline.api import spec as api_spec
     from hotline.health import bp as health_bp
     from ivr.api import bp as queues_api_bp
+    from ivr.media import bp as media_bp
     from ivr.menu_api import bp as menu_api_bp
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
@@ -106,6 +107,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(tickets_api_bp)
     app.register_blueprint(tickets_web_bp)
     app.register_blueprint(menu_api_bp)
+    app.register_blueprint(media_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 

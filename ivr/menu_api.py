@@ -4,6 +4,7 @@ older version). Every change is audit-logged."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -15,7 +16,7 @@ from werkzeug.exceptions import Conflict, NotFound
 from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
 from hotline.db import db
 from hotline.models import AuditLog
-from ivr import preview
+from ivr import preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, validate_document
 from ivr.models import MenuVersion
 from ivr.versions import EditConflict, VersionError, draft_from, get_version, publish, save_draft
@@ -234,3 +235,56 @@ def walk_through(number: int) -> Response:
             "ended": result.ended,
         }
     )
+
+
+class PromptSet(BaseModel):
+    play: str
+    version: VersionSummary
+
+
+def set_prompt(
+    number: int, node_id: str, language: str, url: str, lock_version: int, author: str
+) -> MenuVersion:
+    """Point one node's prompt in one language at recorded audio, in a draft."""
+    version = _version(number)
+    document = copy.deepcopy(version.document)
+    node = next((n for n in document.get("nodes", []) if n.get("id") == node_id), None)
+    if node is None:
+        raise FieldError(f"no node {node_id!r} in version {number}", "node")
+    if language not in document.get("languages", []):
+        raise FieldError(f"{language!r} is not one of the menu's languages", "lang")
+    node.setdefault("prompt", {})[language] = {"play": url}
+    try:
+        return save_draft(number, document, lock_version, author)
+    except EditConflict as exc:
+        raise Conflict(str(exc)) from None
+    except VersionError as exc:
+        raise FieldError(str(exc), "number") from None
+
+
+@bp.post("/versions/<int:number>/prompts")
+@require_role()
+@spec.validate(resp=Responses(HTTP_200=PromptSet, HTTP_409=ErrorBody, **ERRORS), tags=["menu"])
+def upload_prompt(number: int) -> Response:
+    """Multipart form: `node`, `lang`, `lock_version` and `file` (WAV, MP3 or M4A, ≤ 10 MB):
+    converted to 8 kHz mono and set as that node's prompt in that language."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise FieldError("attach the audio as `file`", "file")
+    lock = request.form.get("lock_version", "")
+    if not lock.isdigit():
+        raise FieldError("lock_version is the number you loaded", "lock_version")
+    try:
+        url = prompts.store(upload.read(prompts.MAX_BYTES + 1), upload.filename or "")
+    except prompts.PromptError as exc:
+        raise FieldError(str(exc), "file") from None
+    version = set_prompt(
+        number,
+        request.form.get("node", "")[:64],
+        request.form.get("lang", "")[:10],
+        url,
+        int(lock),
+        g.api_user.username,
+    )
+    _audit("menu.prompt", number, node=request.form.get("node"), play=url)
+    return jsonify({"play": url, "version": summary(version)})

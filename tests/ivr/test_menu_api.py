@@ -127,3 +127,50 @@ def test_published_versions_cannot_be_edited(client, admin) -> None:  # noqa: AN
     )
     assert response.status_code == 400
     assert "make a new draft" in response.get_json()["error"]
+
+
+def test_uploaded_audio_becomes_a_telephone_prompt(app, client, admin, audio) -> None:  # noqa: ANN001
+    import io
+    import wave
+
+    draft = client.post("/api/v1/menu/versions", json={"from_version": 1}, headers=admin).get_json()
+    number = draft["number"]
+    mp3 = audio.speech["stereo-44k-mp3"].read_bytes()
+    response = client.post(
+        f"/api/v1/menu/versions/{number}/prompts",
+        data={
+            "node": "main",
+            "lang": "zh-CN",
+            "lock_version": str(draft["lock_version"]),
+            "file": (io.BytesIO(mp3), "welcome.mp3"),
+        },
+        headers=admin,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.get_json()
+    play = response.get_json()["play"]
+    assert play.startswith("/media/prompts/")
+    assert play.endswith(".wav")
+    twiml = client.get(f"/api/v1/menu/versions/{number}/preview?node=main", headers=admin).data
+    assert parse_twiml(twiml).find("Gather/Play").text == play
+    with client.get(play) as served:  # public: Twilio fetches it without credentials
+        assert served.status_code == 200
+        assert "immutable" in served.headers["Cache-Control"]
+        with wave.open(io.BytesIO(served.data)) as audio_file:
+            assert (audio_file.getframerate(), audio_file.getnchannels()) == (8000, 1)
+
+    letter = client.post(
+        f"/api/v1/menu/versions/{number}/prompts",
+        data={
+            "node": "main",
+            "lang": "zh-CN",
+            "lock_version": str(response.get_json()["version"]["lock_version"]),
+            "file": (io.BytesIO(b"Dear hotline, this is a letter.\n" * 50), "letter.mp3"),
+        },
+        headers=admin,
+        content_type="multipart/form-data",
+    )
+    assert letter.status_code == 400
+    assert letter.get_json()["field"] == "file"
+    assert "is not audio" in letter.get_json()["error"]
+    assert client.get("/media/prompts/" + "0" * 40 + ".wav").status_code == 404

@@ -1,0 +1,70 @@
+"""Recorded prompts: an admin uploads WAV, MP3 or M4A audio; pydub (ffmpeg) turns it into
+telephone audio (8 kHz, mono, 16-bit WAV) stored under `<storage>/prompts/`; Twilio fetches it
+from `/media/prompts/<name>.wav` with `<Play>`. The name is a keyed hash of the audio: public
+and cacheable for ever, but not guessable."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import re
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+from pydub import AudioSegment
+from pydub.exceptions import CouldntDecodeError
+
+MAX_BYTES = 10 * 1024 * 1024
+SUFFIXES = {".wav", ".mp3", ".m4a"}
+NAME = re.compile(r"^[0-9a-f]{40}\.wav$")
+URL_PREFIX = "/media/prompts/"
+
+
+class PromptError(ValueError):
+    """An upload that cannot become a prompt; the message says why."""
+
+
+def folder() -> Path:
+    path = current_app.config["HOTLINE_SETTINGS"].storage_root / "prompts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(data: bytes, filename: str) -> str:
+    """Convert uploaded audio to a telephone prompt; returns the URL path to `<Play>`."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in SUFFIXES:
+        raise PromptError(f"{filename!r}: upload a WAV, MP3 or M4A file")
+    if not data:
+        raise PromptError(f"{filename!r} is empty")
+    if len(data) > MAX_BYTES:
+        raise PromptError(f"{filename!r} is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    with tempfile.NamedTemporaryFile(suffix=suffix) as upload:
+        upload.write(data)
+        upload.flush()
+        try:
+            audio = AudioSegment.from_file(upload.name)
+        except (CouldntDecodeError, IndexError, OSError) as exc:
+            raise PromptError(
+                f"{filename!r} is not audio that can be played ({exc.__class__.__name__})"
+            ) from None
+    if len(audio) < 200:
+        raise PromptError(f"{filename!r} holds less than 0.2 s of audio")
+    if len(audio) > 10 * 60 * 1000:
+        raise PromptError(f"{filename!r} is longer than 10 minutes")
+    out = io.BytesIO()
+    audio.set_frame_rate(8000).set_channels(1).set_sample_width(2).export(out, format="wav")
+    converted = out.getvalue()
+    key = current_app.config["HOTLINE_SETTINGS"].secret_key.encode()
+    name = hmac.new(key, converted, hashlib.sha1).hexdigest() + ".wav"
+    (folder() / name).write_bytes(converted)
+    return URL_PREFIX + name
+
+
+def path_of(name: str) -> Path | None:
+    if not NAME.match(name):
+        return None
+    path = folder() / name
+    return path if path.is_file() else None
