@@ -87,7 +87,9 @@ def _register_features(app: Flask) -> None:
     from hotline.api import bp as api_bp
     from hotline.api import spec as api_spec
     from hotline.health import bp as health_bp
+    from hotline.users_api import bp as users_api_bp
     from ivr.api import bp as queues_api_bp
+    from ivr.api import operators_bp as operators_api_bp
     from ivr.media import bp as media_bp
     from ivr.menu_api import bp as menu_api_bp
     from ivr.versions import seed_default_menu
@@ -108,6 +110,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(tickets_web_bp)
     app.register_blueprint(menu_api_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(users_api_bp)
+    app.register_blueprint(operators_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
@@ -123,6 +127,8 @@ def _register_features(app: Flask) -> None:
         queues_api_bp,
         tickets_api_bp,
         menu_api_bp,
+        users_api_bp,
+        operators_api_bp,
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):

@@ -11,16 +11,20 @@ from datetime import date
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
-from werkzeug.exceptions import BadRequest
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest, NotFound
 
-from hotline.api import ErrorBody, json_errors, require_role, spec
-from hotline.models import Role
+from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.db import db
+from hotline.models import AuditLog, Role, User
 from ivr import metrics, queueing
-from ivr.operators import queues_of
+from ivr.operators import OperatorError, queues_of, set_pin, set_queues
 from ivr.versions import published_document
 
 bp = Blueprint("queues_api", __name__, url_prefix="/api/v1/queues")
 json_errors(bp)
+operators_bp = Blueprint("operators_api", __name__, url_prefix="/api/v1/operators")
+json_errors(operators_bp)
 
 ERRORS = {"HTTP_401": ErrorBody, "HTTP_403": ErrorBody}
 
@@ -98,5 +102,56 @@ def queue_metrics() -> Response:
         {
             "metrics": result.as_dict(),
             "operators": [asdict(row) for row in metrics.operator_stats(start, end)],
+        }
+    )
+
+
+class OperatorSettings(BaseModel):
+    pin: str | None = Field(None, pattern=r"^\d{4,8}$", description="a new operator-line PIN")
+    queues: list[str] | None = Field(None, max_length=20)
+
+
+class OperatorOut(BaseModel):
+    username: str
+    queues: list[str]
+    pin_set: bool
+
+
+@operators_bp.put("/<username>")
+@require_role()
+@spec.validate(
+    json=OperatorSettings,
+    resp=Responses(HTTP_200=OperatorOut, HTTP_400=ErrorBody, HTTP_404=ErrorBody, **ERRORS),
+    tags=["users"],
+)
+def operator_settings(username: str) -> Response:
+    """Reset an operator's PIN (the lock after wrong PINs is lifted) or set their queues."""
+    body: OperatorSettings = request.context.json  # type: ignore[attr-defined]
+    user = db.session.scalar(select(User).where(User.username == username[:80]))
+    if user is None:
+        raise NotFound(f"no user {username[:80]!r}")
+    try:
+        if body.pin is not None:
+            set_pin(user, body.pin)
+        if body.queues is not None:
+            set_queues(user, body.queues)
+    except OperatorError as exc:
+        raise FieldError(str(exc), "queues" if body.queues else "pin") from None
+    db.session.add(
+        AuditLog(
+            actor_id=g.api_user.id,
+            actor=g.api_user.username,
+            action="operator.updated",
+            target=f"user:{user.username}",
+            data={"pin": body.pin is not None, "queues": body.queues},
+            ip=request.remote_addr,
+        )
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "username": user.username,
+            "queues": queues_of(user.id),
+            "pin_set": user.pin_hash is not None,
         }
     )
