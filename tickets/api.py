@@ -23,7 +23,7 @@ from tickets import exports, lifecycle, transfers
 from tickets.lifecycle import TicketError
 from tickets.models import DiscardReason, Ticket, TicketState, TicketType
 from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
-from tickets.suggest import suggester
+from tickets.suggest import current_suggester
 
 bp = Blueprint("tickets_api", __name__, url_prefix="/api/v1")
 json_errors(bp)
@@ -333,8 +333,7 @@ def move_ticket(ticket_id: int) -> Response:
 def suggest_fields() -> Response:
     """The suggested fields for any text, each with the words that led to it."""
     body: SuggestIn = request.context.json  # type: ignore[attr-defined]
-    folder = current_app.config["HOTLINE_SETTINGS"].suggest_data_dir
-    return jsonify(suggester(folder).suggest(body.text, body.lang))
+    return jsonify(current_suggester().suggest(body.text, body.lang))
 
 
 # -- exports -----------------------------------------------------------------------------------

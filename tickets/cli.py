@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -14,7 +13,7 @@ from tickets import lifecycle
 from tickets.digest import overdue_digest
 from tickets.models import Ticket, TicketState
 from tickets.privacy import mask_number
-from tickets.suggest import suggester
+from tickets.suggest import current_suggester
 
 
 @click.group(cls=AppGroup)
@@ -27,8 +26,7 @@ def tickets() -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def tickets_suggest(text: str, lang: str) -> None:
     """Print the suggested fields for TEXT as JSON, each with the words that led to it."""
-    folder = current_app.config["HOTLINE_SETTINGS"].suggest_data_dir
-    click.echo(json.dumps(suggester(folder).suggest(text, lang), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(current_suggester().suggest(text, lang), ensure_ascii=False, indent=2))
 
 
 @tickets.command("list")

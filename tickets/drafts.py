@@ -10,13 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from hotline.db import db, insert_ignoring_conflict, utcnow
 from tickets.lifecycle import duplicate_hints, repeat_caller
 from tickets.models import Ticket, TicketEvent, TicketState
-from tickets.suggest import suggester
+from tickets.suggest import current_suggester
 from voicemail.models import Transcript, Voicemail
 
 if TYPE_CHECKING:
@@ -32,10 +31,9 @@ CALLBACK_TEXT = {
 
 def suggested_fields(text: str, language: str | None, caller: str) -> dict[str, Any]:
     """The suggester's output plus the draft's prefilled column values."""
-    settings = current_app.config["HOTLINE_SETTINGS"]
     repeat = repeat_caller(caller, utcnow())
     lang = "en" if (language or "").startswith("en") else "zh"
-    found = suggester(settings.suggest_data_dir).suggest(text, lang, repeat_caller=repeat)
+    found = current_suggester().suggest(text, lang, repeat_caller=repeat)
     spoken = (found.get("callback_number") or {}).get("value")
     return {
         "suggestions": found,

@@ -28,7 +28,7 @@ from tickets.models import (
     TicketState,
     TicketType,
 )
-from tickets.suggest import suggester
+from tickets.suggest import current_suggester
 
 NUMBER_PREFIX = "12315"
 
@@ -133,11 +133,11 @@ def _clean(field: str, value: Any) -> Any:
     if field == "type" and value not in TicketType.__members__:
         raise TicketError(f"type is one of {', '.join(TicketType.__members__)}", field)
     if field == "category":
-        keys = {c.key for c in suggester(_settings().suggest_data_dir).rules.categories}
+        keys = {c.key for c in current_suggester().rules.categories}
         if value not in keys:
             raise TicketError(f"unknown category {value!r}", field)
     if field == "district":
-        names = suggester(_settings().suggest_data_dir).rules.districts
+        names = current_suggester().rules.districts
         if value not in names:
             raise TicketError(f"unknown district {value!r}; one of {', '.join(names)}", field)
     if field == "amount":

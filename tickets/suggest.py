@@ -314,18 +314,41 @@ def _number(raw: str | None) -> Decimal | None:
         return None
 
 
-_cache: dict[str, Suggester] = {}
+_cache: dict[str, tuple[tuple[float, ...], Suggester]] = {}
 _lock = threading.Lock()
 
 
+def _signature(folder: Path | None) -> tuple[float, ...]:
+    """When the admin's files last changed: a process notices edits made by another."""
+    if folder is None:
+        return ()
+    return tuple(
+        (folder / name).stat().st_mtime if (folder / name).exists() else 0.0 for name in FILES
+    )
+
+
 def suggester(folder: Path | None = None) -> Suggester:
-    """One Suggester per rules folder per process (building jieba's dictionary takes a second)."""
+    """One Suggester per rules folder per process (building jieba's dictionary takes a
+    second), built again when the folder's files change."""
     key = str(folder or DATA_DIR)
+    signature = _signature(folder)
     with _lock:
         found = _cache.get(key)
-        if found is None:
-            found = _cache[key] = Suggester(load_rules(folder))
-        return found
+        if found is None or found[0] != signature:
+            found = _cache[key] = (signature, Suggester(load_rules(folder)))
+        return found[1]
+
+
+def rules_folder() -> Path:
+    """Where the admin's rule files live: SUGGEST_DATA_DIR, else `<storage>/suggest`."""
+    from flask import current_app
+
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    return settings.suggest_data_dir or settings.storage_root / "suggest"
+
+
+def current_suggester() -> Suggester:
+    return suggester(rules_folder())
 
 
 def suggest(

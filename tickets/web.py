@@ -33,7 +33,7 @@ from tickets import lifecycle
 from tickets.lifecycle import TicketError
 from tickets.models import DiscardReason, Ticket, TicketState, TicketType
 from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
-from tickets.suggest import suggester
+from tickets.suggest import current_suggester
 from voicemail.models import Voicemail
 
 bp = Blueprint("tickets_web", __name__, template_folder="templates")
@@ -50,7 +50,7 @@ def _require(roles: set[str]) -> None:
 
 
 def _rules():  # noqa: ANN202
-    return suggester(current_app.config["HOTLINE_SETTINGS"].suggest_data_dir).rules
+    return current_suggester().rules
 
 
 def _ticket(ticket_id: int) -> Ticket:
