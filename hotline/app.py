@@ -88,6 +88,7 @@ def _register_features(app: Flask) -> None:
     from hotline.api import spec as api_spec
     from hotline.health import bp as health_bp
     from hotline.users_api import bp as users_api_bp
+    from ivr.admin_web import bp as admin_menu_bp
     from ivr.api import bp as queues_api_bp
     from ivr.api import operators_bp as operators_api_bp
     from ivr.media import bp as media_bp
@@ -112,6 +113,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(users_api_bp)
     app.register_blueprint(operators_api_bp)
+    app.register_blueprint(admin_menu_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 

@@ -1,0 +1,129 @@
+"""Changes an admin makes to a draft menu document, one at a time: add a node or an option,
+replace a node (its YAML), delete a node, replace the document's settings (languages, voices,
+hours and holidays, queues). Each returns a new document; validity is checked by the caller
+(drafts may be invalid while work goes on; only valid ones are published)."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+import yaml
+
+from ivr.menu import NODE_ID, dump_yaml
+
+KINDS = (
+    "menu",
+    "language",
+    "knowledge",
+    "message",
+    "hours",
+    "queue",
+    "voicemail",
+    "transfer",
+    "lookup",
+    "survey",
+    "hangup",
+)
+
+
+class EditError(ValueError):
+    """A change that cannot be applied; the message says why."""
+
+
+def _nodes(document: dict[str, Any]) -> list[dict[str, Any]]:
+    nodes = document.get("nodes")
+    if not isinstance(nodes, list):
+        raise EditError("the document has no list of nodes")
+    return nodes
+
+
+def _find(document: dict[str, Any], node_id: str) -> dict[str, Any]:
+    for node in _nodes(document):
+        if isinstance(node, dict) and node.get("id") == node_id:
+            return node
+    raise EditError(f"no node {node_id!r}")
+
+
+def _mapping(text: str, what: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise EditError(f"the {what} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise EditError(f"the {what} must be a YAML mapping")
+    return data
+
+
+def add_node(
+    document: dict[str, Any], node_id: str, kind: str, prompts: dict[str, str], next_id: str | None
+) -> dict[str, Any]:
+    import re
+
+    if not re.match(NODE_ID, node_id or ""):
+        raise EditError("a node id is lower-case letters, digits, _ or -, starting with a letter")
+    if kind not in KINDS:
+        raise EditError(f"kind is one of {', '.join(KINDS)}")
+    new = copy.deepcopy(document)
+    if any(isinstance(n, dict) and n.get("id") == node_id for n in _nodes(new)):
+        raise EditError(f"a node {node_id!r} exists already")
+    node: dict[str, Any] = {"id": node_id, "kind": kind}
+    said = {lang: text.strip() for lang, text in prompts.items() if text and text.strip()}
+    if said:
+        node["prompt"] = said
+    if next_id:
+        node["next"] = next_id
+    _nodes(new).append(node)
+    return new
+
+
+def add_option(document: dict[str, Any], node_id: str, digit: str, target: str) -> dict[str, Any]:
+    new = copy.deepcopy(document)
+    node = _find(new, node_id)
+    node.setdefault("options", []).append({"digit": digit, "target": target})
+    return new
+
+
+def replace_node(document: dict[str, Any], node_id: str, text: str) -> dict[str, Any]:
+    new = copy.deepcopy(document)
+    replacement = _mapping(text, "node")
+    nodes = _nodes(new)
+    for index, node in enumerate(nodes):
+        if isinstance(node, dict) and node.get("id") == node_id:
+            nodes[index] = replacement
+            return new
+    raise EditError(f"no node {node_id!r}")
+
+
+def delete_node(document: dict[str, Any], node_id: str) -> dict[str, Any]:
+    new = copy.deepcopy(document)
+    _find(new, node_id)
+    new["nodes"] = [n for n in _nodes(new) if not (isinstance(n, dict) and n.get("id") == node_id)]
+    return new
+
+
+def settings_text(document: dict[str, Any]) -> str:
+    return dump_yaml({k: v for k, v in document.items() if k != "nodes"})
+
+
+def replace_settings(document: dict[str, Any], text: str) -> dict[str, Any]:
+    settings = _mapping(text, "settings")
+    if "nodes" in settings:
+        raise EditError("edit nodes one by one, not in the settings")
+    return {**settings, "nodes": copy.deepcopy(_nodes(document))}
+
+
+def node_text(document: dict[str, Any], node_id: str) -> str:
+    return dump_yaml(_find(document, node_id))
+
+
+def diff(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            dump_yaml(old).splitlines(keepends=True),
+            dump_yaml(new).splitlines(keepends=True),
+            fromfile=old_name,
+            tofile=new_name,
+        )
+    )
