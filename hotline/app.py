@@ -84,11 +84,13 @@ def _import_models() -> None:
 
 def _register_features(app: Flask) -> None:
     from hotline import auth
+    from hotline.admin_web import bp as admin_users_bp
     from hotline.api import bp as api_bp
     from hotline.api import spec as api_spec
     from hotline.health import bp as health_bp
     from hotline.users_api import bp as users_api_bp
     from ivr.admin_web import bp as admin_menu_bp
+    from ivr.admin_web import operators_bp as admin_operators_bp
     from ivr.api import bp as queues_api_bp
     from ivr.api import operators_bp as operators_api_bp
     from ivr.media import bp as media_bp
@@ -114,6 +116,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(users_api_bp)
     app.register_blueprint(operators_api_bp)
     app.register_blueprint(admin_menu_bp)
+    app.register_blueprint(admin_operators_bp)
+    app.register_blueprint(admin_users_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 

@@ -293,3 +293,61 @@ def publish_version(number: int) -> Response:
     audit("menu.publish", number)
     flash(t("published", number=str(number)))
     return redirect(url_for("admin_menu.versions"))
+
+
+operators_bp = Blueprint(
+    "admin_operators", __name__, url_prefix="/admin/operators", template_folder="templates"
+)
+
+
+@operators_bp.get("")
+@admin_required
+def operators() -> str:
+    from sqlalchemy import select
+
+    from hotline.models import User
+    from ivr.operators import queues_of
+
+    rows = db.session.scalars(
+        select(User)
+        .where(User.role.in_((Role.operator.value, Role.admin.value)))
+        .order_by(User.username)
+    ).all()
+    return render_template("admin/operators.html", operators=[(u, queues_of(u.id)) for u in rows])
+
+
+@operators_bp.post("/<username>")
+@admin_required
+def change_operator(username: str) -> Response:
+    from sqlalchemy import select
+
+    from hotline.models import User
+    from ivr.operators import OperatorError, set_pin, set_queues
+
+    user = db.session.scalar(select(User).where(User.username == username[:80]))
+    if user is None:
+        abort(404)
+    try:
+        if request.form.get("pin"):
+            set_pin(user, request.form["pin"].strip())
+        queues = [q.strip() for q in request.form.get("queues", "").split(",") if q.strip()]
+        set_queues(user, queues)
+        if request.form.get("phone") is not None:
+            user.phone = request.form["phone"].strip() or None
+    except OperatorError as exc:
+        db.session.rollback()
+        flash(str(exc))
+        return redirect(url_for("admin_operators.operators"))
+    db.session.add(
+        AuditLog(
+            actor_id=current_user.id,
+            actor=current_user.username,
+            action="operator.updated",
+            target=f"user:{user.username}",
+            data={"pin": bool(request.form.get("pin")), "queues": queues, "phone": user.phone},
+            ip=request.remote_addr,
+        )
+    )
+    db.session.commit()
+    flash(t("saved"))
+    return redirect(url_for("admin_operators.operators"))

@@ -355,3 +355,36 @@ def suggest(
     text: str, language: str = "zh", repeat_caller: bool = False, folder: Path | None = None
 ) -> dict[str, Any]:
     return suggester(folder).suggest(text, language, repeat_caller)
+
+
+class RulesError(ValueError):
+    """Rule files that cannot be used; the message says which and why."""
+
+
+def read_rule_file(name: str) -> str:
+    """The admin's copy of a rule file, or the shipped one."""
+    if name not in FILES:
+        raise RulesError(f"unknown rule file {name!r}")
+    own = rules_folder() / name
+    return (own if own.exists() else DATA_DIR / name).read_text(encoding="utf-8")
+
+
+def write_rule_file(name: str, text: str) -> None:
+    """Save an admin's rule file after checking that the whole set still loads."""
+    import tempfile
+
+    if name not in FILES:
+        raise RulesError(f"unknown rule file {name!r}")
+    folder = rules_folder()
+    with tempfile.TemporaryDirectory() as scratch:
+        trial = Path(scratch)
+        for other in FILES:
+            source = folder / other if (folder / other).exists() else DATA_DIR / other
+            (trial / other).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        (trial / name).write_text(text, encoding="utf-8")
+        try:
+            load_rules(trial)
+        except (yaml.YAMLError, ValueError, KeyError, TypeError) as exc:
+            raise RulesError(f"{name} was not saved: {exc.__class__.__name__}: {exc}") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")

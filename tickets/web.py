@@ -260,3 +260,30 @@ def detail(ticket_id: int) -> str:
         category=category_names.get(ticket.category or ""),
         can_unmask=may_unmask(current_user.row),
     )
+
+
+@bp.route("/admin/rules", methods=["GET", "POST"])
+@login_required
+def rules() -> str | Response:
+    """Categories, districts (with old names and the gazetteer) and the type/priority words."""
+    from hotline.admin_web import audit
+    from tickets.suggest import FILES, RulesError, read_rule_file, write_rule_file
+
+    if current_user.role != Role.admin.value:
+        abort(403)
+    if request.method == "POST":
+        name = request.form.get("name", "")
+        try:
+            write_rule_file(name, request.form.get("yaml", ""))
+        except RulesError as exc:
+            flash(str(exc))
+        else:
+            audit("rules.saved", f"rules:{name}")
+            flash(t("saved"))
+        return redirect(url_for("tickets_web.rules"))
+    return render_template(
+        "tickets/rules.html", files={name: read_rule_file(name) for name in FILES}
+    )
+
+
+rules.hotline_roles = {Role.admin.value}  # type: ignore[attr-defined]

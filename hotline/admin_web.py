@@ -1,0 +1,139 @@
+"""The admins' account pages: users with their roles (create, change role, disable or enable,
+reset the password, issue an API token — e.g. for a partner hotline), and the configuration in
+effect (read-only: it comes from the environment). Every change is audit-logged."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from hotline.accounts import AccountError, create_user, issue_token
+from hotline.db import db
+from hotline.i18n import t
+from hotline.models import AuditLog, Role, User
+
+bp = Blueprint("admin_users", __name__, url_prefix="/admin")
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Logged in, and an admin; others get 403. Marked so a test can find every such page."""
+
+    @functools.wraps(view)
+    @login_required
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if current_user.role != Role.admin.value:
+            abort(403)
+        return view(*args, **kwargs)
+
+    checked.hotline_roles = {Role.admin.value}  # type: ignore[attr-defined]
+    return checked
+
+
+def audit(action: str, target: str, **data: Any) -> None:
+    db.session.add(
+        AuditLog(
+            actor_id=current_user.id,
+            actor=current_user.username,
+            action=action,
+            target=target,
+            data=data,
+            ip=request.remote_addr,
+        )
+    )
+    db.session.commit()
+
+
+@bp.get("/users")
+@admin_required
+def users() -> str:
+    rows = db.session.scalars(select(User).order_by(User.username)).all()
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    configuration = {
+        "AUDIO_RETENTION_DAYS": settings.audio_retention_days,
+        "TICKET_DUE_DAYS": settings.ticket_due_days,
+        "REPEAT_CALLER_COUNT": settings.repeat_caller_count,
+        "REPEAT_CALLER_DAYS": settings.repeat_caller_days,
+        "TIMEZONE": settings.timezone,
+        "SMS_NOTIFICATIONS": settings.sms_notifications,
+    }
+    return render_template(
+        "admin/users.html", users=rows, roles=[r.value for r in Role], configuration=configuration
+    )
+
+
+@bp.post("/users")
+@admin_required
+def new_user() -> Response:
+    form = request.form
+    password = form.get("password") or secrets.token_urlsafe(12)
+    try:
+        user = create_user(
+            form.get("username", ""),
+            form.get("role", ""),
+            password,
+            form.get("display_name", ""),
+            form.get("phone") or None,
+        )
+    except AccountError as exc:
+        flash(str(exc))
+        return redirect(url_for("admin_users.users"))
+    user.language = form.get("language") if form.get("language") in ("zh-CN", "en-US") else "zh-CN"
+    audit("user.created", f"user:{user.username}", role=user.role)
+    flash(
+        t(
+            "user_created",
+            username=user.username,
+            password=password if not form.get("password") else "***",
+        )
+    )
+    return redirect(url_for("admin_users.users"))
+
+
+@bp.post("/users/<username>")
+@admin_required
+def change_user(username: str) -> Response:
+    user = db.session.scalar(select(User).where(User.username == username[:80]))
+    if user is None:
+        abort(404)
+    action = request.form.get("action", "")
+    if user.id == current_user.id and action in ("disable", "role"):
+        flash(t("not_yourself"))
+        return redirect(url_for("admin_users.users"))
+    if action == "disable":
+        user.active = False
+    elif action == "enable":
+        user.active = True
+    elif action == "role" and request.form.get("role") in Role.__members__:
+        user.role = request.form["role"]
+    elif action == "password":
+        password = secrets.token_urlsafe(12)
+        user.password_hash = generate_password_hash(password)
+        flash(t("password_reset", username=user.username, password=password))
+    elif action == "token":
+        try:
+            issued = issue_token(user.username, request.form.get("name") or "api")
+        except AccountError as exc:
+            flash(str(exc))
+            return redirect(url_for("admin_users.users"))
+        flash(t("token_issued", username=user.username, token=issued.token))
+    else:
+        abort(400)
+    audit(f"user.{action}", f"user:{user.username}", role=user.role, active=user.active)
+    return redirect(url_for("admin_users.users"))

@@ -1,0 +1,133 @@
+"""Admin pages: every admin-only route (pages and API, found in the app's URL map) refuses an
+operator; users, operators and rule files are changed through the forms, audit-logged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from hotline.accounts import create_user, issue_token
+from hotline.db import db
+from hotline.models import AuditLog, User
+from tests.tickets.test_web import csrf_from, login
+
+
+@pytest.fixture
+def accounts(app) -> dict[str, str]:  # noqa: ANN001
+    with app.app_context():
+        create_user("root", "admin", password="admin-password")
+        create_user("wang", "operator", password="operator-pw", phone="+8613900000001")
+        return {"Authorization": f"Bearer {issue_token('wang').token}"}
+
+
+def admin_only_rules(app) -> list:  # noqa: ANN001
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "hotline_roles", None) == {"admin"}
+    ]
+
+
+def concrete(path: str) -> str:
+    path = re.sub(r"<int:\w+>", "1", path)
+    return re.sub(r"<(?:\w+:)?\w+>", "x", path)
+
+
+def test_an_operator_is_refused_every_admin_page_and_admin_api_route(app, client, accounts) -> None:  # noqa: ANN001
+    rules = admin_only_rules(app)
+    pages = [r for r in rules if not r.rule.startswith("/api/")]
+    assert {"/admin/menu", "/admin/users", "/admin/operators", "/admin/rules"} <= {
+        r.rule for r in pages
+    }
+    assert len(rules) > len(pages)  # the admin API is there too
+    login(client, "wang", "operator-pw")
+    page = client.get("/inbox").text
+    token = csrf_from(page)
+    for rule in rules:
+        path = concrete(rule.rule)
+        api = path.startswith("/api/")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(
+                path,
+                method=method,
+                headers=accounts if api else {},
+                data=None if api else {"csrf_token": token},
+                json={} if api else None,
+            )
+            assert response.status_code == 403, (method, rule.rule, response.status_code)
+
+
+def test_users_page_creates_disables_and_issues_tokens(app, client, accounts) -> None:  # noqa: ANN001
+    login(client, "root", "admin-password")
+    page = client.get("/admin/users").text
+    token = csrf_from(page)
+    client.post(
+        "/admin/users",
+        data={"csrf_token": token, "username": "12345", "role": "partner", "language": "zh-CN"},
+    )
+    client.post("/admin/users/wang", data={"csrf_token": token, "action": "disable"})
+    issued = client.post(
+        "/admin/users/12345", data={"csrf_token": token, "action": "token"}, follow_redirects=True
+    ).text
+    assert re.search(r"hl_[\w-]{20,}", issued)
+    own = client.post(
+        "/admin/users/root", data={"csrf_token": token, "action": "disable"}, follow_redirects=True
+    ).text
+    assert "不能停用自己" in own
+    with app.app_context():
+        assert db.session.scalar(select(User.active).where(User.username == "wang")) is False
+        assert db.session.scalar(select(User.role).where(User.username == "12345")) == "partner"
+        actions = [a.action for a in db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
+        assert actions[-3:] == ["user.created", "user.disable", "user.token"]
+
+
+def test_operators_page_sets_pin_and_queues(app, client, accounts) -> None:  # noqa: ANN001
+    login(client, "root", "admin-password")
+    token = csrf_from(client.get("/admin/operators").text)
+    client.post(
+        "/admin/operators/wang",
+        data={
+            "csrf_token": token,
+            "pin": "8642",
+            "queues": "operators, experts",
+            "phone": "+8613900000001",
+        },
+    )
+    bad = client.post(
+        "/admin/operators/wang",
+        data={"csrf_token": token, "pin": "12", "queues": "operators"},
+        follow_redirects=True,
+    ).text
+    assert "a PIN is 4 to 8 digits" in bad
+    from ivr.operators import queues_of
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "wang"))
+        assert user.pin_hash is not None
+        assert queues_of(user.id) == ["operators", "experts"]
+
+
+def test_rules_page_edits_the_suggesters_words(app, client, accounts) -> None:  # noqa: ANN001
+    login(client, "root", "admin-password")
+    page = client.get("/admin/rules").text
+    token = csrf_from(page)
+    broken = client.post(
+        "/admin/rules",
+        data={"csrf_token": token, "name": "categories.yaml", "yaml": "categories: [oops"},
+        follow_redirects=True,
+    ).text
+    assert "categories.yaml was not saved" in broken
+    client.post(
+        "/admin/rules",
+        data={
+            "csrf_token": token,
+            "name": "categories.yaml",
+            "yaml": "categories:\n  - {key: pets, zh: 宠物, en: pets, words: [宠物店, 猫粮]}\n",
+        },
+    )
+    response = client.post(
+        "/api/v1/suggest", json={"text": "宠物店卖的猫粮发霉了"}, headers=accounts
+    ).get_json()
+    assert response["category"]["value"] == "pets"
