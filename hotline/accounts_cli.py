@@ -34,6 +34,45 @@ def users_create(username: str, role: str, password: str | None, phone: str | No
         click.echo(f"password: {password}")
 
 
+@users.command("set")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]))
+@click.option("--disable", is_flag=True, help="Refuse their logins and tokens.")
+@click.option("--enable", is_flag=True)
+@click.option("--reset-password", is_flag=True, help="Generate a new password and print it.")
+def users_set(
+    username: str, role: str | None, disable: bool, enable: bool, reset_password: bool
+) -> None:
+    """Change a user's role, disable or enable them, or reset their password."""
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from hotline.db import db
+    from hotline.models import AuditLog, User
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    if role:
+        user.role = role
+    if disable or enable:
+        user.active = enable
+    if reset_password:
+        password = secrets.token_urlsafe(12)
+        user.password_hash = generate_password_hash(password)
+        click.echo(f"password: {password}")
+    db.session.add(
+        AuditLog(
+            actor="cli",
+            action="user.changed",
+            target=f"user:{username}",
+            data={"role": role, "active": user.active, "password": reset_password},
+        )
+    )
+    db.session.commit()
+    click.echo(f"{user.username}: {user.role}, {'active' if user.active else 'disabled'}")
+
+
 @click.group(cls=AppGroup)
 def tokens() -> None:
     """Issue API bearer tokens."""

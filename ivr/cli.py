@@ -101,3 +101,88 @@ def menu_list() -> None:
             f"{version.number}\t{version.status}\t{version.created_by}\t"
             f"{version.created_at:%Y-%m-%d %H:%M}\t{version.comment}"
         )
+
+
+@menu.command("diff")
+@click.argument("old", type=int)
+@click.argument("new", type=int)
+def menu_diff(old: int, new: int) -> None:
+    """The differences between two versions, as a unified diff of their YAML."""
+    from ivr.editing import diff
+
+    try:
+        a, b = get_version(old), get_version(new)
+    except VersionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(diff(a.document, b.document, f"v{old}", f"v{new}") or "no differences", nl=False)
+
+
+def _valid_document(number: int):  # noqa: ANN202
+    from ivr.menu import MenuDocument
+
+    try:
+        version = get_version(number)
+    except VersionError as exc:
+        raise click.ClickException(str(exc)) from None
+    problems = validate_document(version.document)
+    if problems:
+        _print_problems(problems)
+        raise click.ClickException(f"version {number} has problems; fix them first")
+    return MenuDocument.model_validate(version.document)
+
+
+@menu.command("preview")
+@click.argument("number", type=int)
+@click.argument("node")
+@click.option("--lang", default="zh-CN", show_default=True)
+def menu_preview(number: int, node: str, lang: str) -> None:
+    """The TwiML a caller gets on entering NODE of version NUMBER."""
+    from ivr import preview
+
+    doc = _valid_document(number)
+    if doc.node(node) is None:
+        raise click.ClickException(f"no node {node!r} in version {number}")
+    click.echo(preview.preview(doc, number, node, lang))
+
+
+@menu.command("walk")
+@click.argument("number", type=int)
+@click.argument("keys", nargs=-1)
+@click.option("--lang", default="zh-CN", show_default=True)
+def menu_walk(number: int, keys: tuple[str, ...], lang: str) -> None:
+    """Follow KEYS through version NUMBER from its start, without a phone."""
+    from ivr import preview
+
+    result = preview.walk(_valid_document(number), number, list(keys), lang)
+    for stop in result.stops:
+        click.echo(f"{stop.keys or '(start)'} → {' → '.join(stop.nodes)}")
+        for said in stop.says:
+            click.echo(f"    {said}")
+    if result.ended:
+        click.echo(result.ended)
+
+
+@menu.command("prompt")
+@click.argument("number", type=int)
+@click.argument("node")
+@click.argument("lang")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def menu_prompt(number: int, node: str, lang: str, file: Path) -> None:
+    """Record FILE (WAV/MP3/M4A) as NODE's prompt in LANG, in draft NUMBER."""
+    import copy
+
+    from ivr import prompts
+    from ivr.versions import EditConflict, save_draft
+
+    try:
+        url = prompts.store(file.read_bytes(), file.name)
+        version = get_version(number)
+        document = copy.deepcopy(version.document)
+        target = next((n for n in document.get("nodes", []) if n.get("id") == node), None)
+        if target is None:
+            raise click.ClickException(f"no node {node!r} in version {number}")
+        target.setdefault("prompt", {})[lang] = {"play": url}
+        save_draft(number, document, version.lock_version, "cli")
+    except (prompts.PromptError, VersionError, EditConflict) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{node} ({lang}) now plays {url}")

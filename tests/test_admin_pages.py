@@ -131,3 +131,34 @@ def test_rules_page_edits_the_suggesters_words(app, client, accounts) -> None:  
         "/api/v1/suggest", json={"text": "宠物店卖的猫粮发霉了"}, headers=accounts
     ).get_json()
     assert response["category"]["value"] == "pets"
+
+
+def test_the_same_through_the_cli_and_api(app, runner, accounts, tmp_path, audio) -> None:  # noqa: ANN001
+    """Users, rules and menu prompts/diff/walk also from the command line and the API."""
+    result = runner.invoke(["users", "set", "wang", "--role", "manager", "--reset-password"])
+    assert result.exit_code == 0, result.output
+    assert "wang: manager, active" in result.output
+    assert "password: " in result.output
+    rules = tmp_path / "districts.yaml"
+    rules.write_text("districts: [1, 2\n", encoding="utf-8")
+    refused = runner.invoke(["tickets", "rules", "districts.yaml", "--set", str(rules)])
+    assert refused.exit_code == 1
+    assert runner.invoke(["tickets", "rules", "districts.yaml"]).output.startswith("# Shanghai")
+    with app.app_context():
+        from ivr.versions import draft_from
+
+        number = draft_from(1, "cli").number
+    played = runner.invoke(
+        ["menu", "prompt", str(number), "main", "zh-CN", str(audio.speech["stereo-44k-mp3"])]
+    )
+    assert played.exit_code == 0, played.output
+    assert "/media/prompts/" in runner.invoke(["menu", "diff", "1", str(number)]).output
+    walked = runner.invoke(["menu", "walk", "1", "2", "5"])
+    assert "→ food_safety" in walked.output
+    with app.app_context():
+        admin = {"Authorization": f"Bearer {issue_token('root').token}"}
+    client = app.test_client()
+    got = client.get("/api/v1/rules/rules.yaml", headers=admin).get_json()
+    assert "food_safety" in got["yaml"]
+    bad = client.put("/api/v1/rules/rules.yaml", json={"yaml": "types: ["}, headers=admin)
+    assert (bad.status_code, bad.get_json()["field"]) == (400, "yaml")

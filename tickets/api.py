@@ -406,3 +406,56 @@ def get_transfer(partner_ref: str) -> Response:
     if ticket is None:
         raise NotFound(f"no transfer {partner_ref[:64]!r} from {_actor().username}")
     return jsonify(transfers.outcome(ticket))
+
+
+# -- the suggester's rule files (admins) -------------------------------------------------------
+
+
+class RuleFile(BaseModel):
+    name: Literal["categories.yaml", "districts.yaml", "rules.yaml"]
+    yaml: str = Field(max_length=500_000)
+
+
+class RuleText(BaseModel):
+    yaml: str = Field(min_length=1, max_length=500_000)
+
+
+@bp.get("/rules/<name>")
+@require_role()
+@spec.validate(resp=Responses(HTTP_200=RuleFile, HTTP_404=ErrorBody, **ERRORS), tags=["rules"])
+def get_rules(name: str) -> Response:
+    """A rule file of the suggester: the admin's copy, or the shipped one."""
+    from tickets.suggest import FILES, read_rule_file
+
+    if name not in FILES:
+        raise NotFound(f"no rule file {name[:40]!r}; one of {', '.join(FILES)}")
+    return jsonify({"name": name, "yaml": read_rule_file(name)})
+
+
+@bp.put("/rules/<name>")
+@require_role()
+@spec.validate(
+    json=RuleText, resp=Responses(HTTP_200=RuleFile, HTTP_404=ErrorBody, **ERRORS), tags=["rules"]
+)
+def put_rules(name: str) -> Response:
+    """Replace a rule file; refused (400) when the set would no longer load."""
+    from hotline.models import AuditLog
+    from tickets.suggest import FILES, RulesError, write_rule_file
+
+    if name not in FILES:
+        raise NotFound(f"no rule file {name[:40]!r}; one of {', '.join(FILES)}")
+    body: RuleText = request.context.json  # type: ignore[attr-defined]
+    try:
+        write_rule_file(name, body.yaml)
+    except RulesError as exc:
+        raise FieldError(str(exc), "yaml") from None
+    db.session.add(
+        AuditLog(
+            actor_id=_actor().id,
+            actor=_actor().username,
+            action="rules.saved",
+            target=f"rules:{name}",
+        )
+    )
+    db.session.commit()
+    return jsonify({"name": name, "yaml": body.yaml})

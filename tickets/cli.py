@@ -60,3 +60,24 @@ def tickets_overdue() -> None:
     path, text = overdue_digest()
     click.echo(text)
     click.echo(f"(written to {path})")
+
+
+@tickets.command("rules")
+@click.argument("name", type=click.Choice(["categories.yaml", "districts.yaml", "rules.yaml"]))
+@click.option(
+    "--set", "source", type=click.Path(exists=True, dir_okay=False), help="Save this file."
+)
+def tickets_rules(name: str, source: str | None) -> None:
+    """Print a rule file (the admin's copy or the shipped one), or save a new one with --set."""
+    from pathlib import Path
+
+    from tickets.suggest import RulesError, read_rule_file, write_rule_file
+
+    if source is None:
+        click.echo(read_rule_file(name), nl=False)
+        return
+    try:
+        write_rule_file(name, Path(source).read_text(encoding="utf-8"))
+    except RulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"saved {name}")
