@@ -145,6 +145,7 @@ def editor(number: int) -> str:
         languages=version.document.get("languages", ["zh-CN", "en-US"]),
         node_yaml={n.get("id"): dump_yaml(n) for n in nodes},
         settings_yaml=editing.settings_text(version.document),
+        tree=editing.tree(version.document),
         preview_twiml=request.args.get("preview_twiml"),
     )
 

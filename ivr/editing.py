@@ -127,3 +127,41 @@ def diff(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: str)
             tofile=new_name,
         )
     )
+
+
+def tree(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The menu as an indented tree from the start node: one row per edge, a node's children
+    shown once (later visits say `seen`), unknown targets marked `missing`."""
+    nodes = {n.get("id"): n for n in document.get("nodes", []) if isinstance(n, dict)}
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def edges(node: dict[str, Any]) -> list[tuple[str, str]]:
+        found = [(f"{o.get('digit')}", o.get("target")) for o in node.get("options", []) or []]
+        for key in ("next", "fallback", "overflow", "open", "closed", "survey", "voicemail"):
+            if node.get(key):
+                found.append((key, node[key]))
+        return [(via, str(target)) for via, target in found if target]
+
+    def visit(node_id: str, via: str, depth: int) -> None:
+        node = nodes.get(node_id)
+        rows.append(
+            {
+                "id": node_id,
+                "via": via,
+                "depth": depth,
+                "kind": node.get("kind") if node else None,
+                "missing": node is None,
+                "seen": node_id in seen,
+            }
+        )
+        if node is None or node_id in seen or depth > 30:
+            return
+        seen.add(node_id)
+        for edge, target in edges(node):
+            visit(target, edge, depth + 1)
+
+    start = document.get("start")
+    if isinstance(start, str):
+        visit(start, "start", 0)
+    return rows

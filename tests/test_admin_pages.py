@@ -162,3 +162,51 @@ def test_the_same_through_the_cli_and_api(app, runner, accounts, tmp_path, audio
     assert "food_safety" in got["yaml"]
     bad = client.put("/api/v1/rules/rules.yaml", json={"yaml": "types: ["}, headers=admin)
     assert (bad.status_code, bad.get_json()["field"]) == (400, "yaml")
+
+
+def test_two_admins_editing_one_draft_the_second_save_is_refused(app, accounts) -> None:  # noqa: ANN001
+    with app.app_context():
+        create_user("li", "admin", password="admin2-password")
+        from ivr.versions import draft_from
+
+        number = draft_from(1, "root").number
+    first, second = app.test_client(), app.test_client()
+    login(first, "root", "admin-password")
+    login(second, "li", "admin2-password")
+    page_one = first.get(f"/admin/menu/{number}").text
+    page_two = second.get(f"/admin/menu/{number}").text
+    assert 'id="tree"' in page_one
+    assert '→ <a href="#node-main">main</a>' in page_one
+    lock = re.search(r'name="lock_version" value="(\d+)"', page_one).group(1)
+    saved = first.post(
+        f"/admin/menu/{number}/options",
+        data={
+            "csrf_token": csrf_from(page_one),
+            "lock_version": lock,
+            "node": "main",
+            "digit": "6",
+            "target": "main",
+        },
+        follow_redirects=True,
+    ).text
+    assert "已保存" in saved
+    refused = second.post(
+        f"/admin/menu/{number}/options",
+        data={
+            "csrf_token": csrf_from(page_two),
+            "lock_version": lock,
+            "node": "main",
+            "digit": "7",
+            "target": "main",
+        },
+        follow_redirects=True,
+    ).text
+    assert "保存被拒绝" in refused
+    assert "was saved by root since you opened it" in refused
+    with app.app_context():
+        from ivr.versions import get_version
+
+        main = next(n for n in get_version(number).document["nodes"] if n["id"] == "main")
+        digits = [o["digit"] for o in main["options"]]
+    assert "6" in digits
+    assert "7" not in digits
