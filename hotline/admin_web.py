@@ -25,9 +25,10 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from hotline.accounts import AccountError, create_user, issue_token
+from hotline.audit import record
 from hotline.db import db
 from hotline.i18n import t
-from hotline.models import AuditLog, Role, User
+from hotline.models import Role, User
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 
@@ -47,16 +48,7 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def audit(action: str, target: str, **data: Any) -> None:
-    db.session.add(
-        AuditLog(
-            actor_id=current_user.id,
-            actor=current_user.username,
-            action=action,
-            target=target,
-            data=data,
-            ip=request.remote_addr,
-        )
-    )
+    record(current_user, action, target, **data)
     db.session.commit()
 
 

@@ -15,8 +15,9 @@ from werkzeug.security import generate_password_hash
 
 from hotline.accounts import AccountError, create_user, issue_token
 from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.audit import record
 from hotline.db import db
-from hotline.models import AuditLog, User
+from hotline.models import User
 
 bp = Blueprint("users_api", __name__, url_prefix="/api/v1/users")
 json_errors(bp)
@@ -89,17 +90,7 @@ def user_json(user: User) -> dict:
 
 
 def audit(action: str, target: User, **data: object) -> None:
-    actor = g.api_user
-    db.session.add(
-        AuditLog(
-            actor_id=actor.id,
-            actor=actor.username,
-            action=action,
-            target=f"user:{target.username}",
-            data=data,
-            ip=request.remote_addr,
-        )
-    )
+    record(g.api_user, action, f"user:{target.username}", **data)
 
 
 def _user(username: str) -> User:

@@ -7,16 +7,17 @@ the same draft: the second is refused (optimistic locking), never lost."""
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from hotline.admin_web import admin_required
+from hotline.audit import record
 from hotline.db import db
 from hotline.i18n import t
-from hotline.models import AuditLog, Role
+from hotline.models import Role
 from ivr import editing, preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, dump_yaml, load_document_text, validate_document
 from ivr.models import MenuVersion
@@ -33,30 +34,18 @@ from ivr.versions import (
 bp = Blueprint("admin_menu", __name__, url_prefix="/admin/menu", template_folder="templates")
 
 
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(view)
-    @login_required
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role != Role.admin.value:
-            abort(403)
-        return view(*args, **kwargs)
-
-    checked.hotline_roles = {Role.admin.value}  # type: ignore[attr-defined]
-    return checked
-
-
 def audit(action: str, number: int, **data: Any) -> None:
-    db.session.add(
-        AuditLog(
-            actor_id=current_user.id,
-            actor=current_user.username,
-            action=action,
-            target=f"menu:{number}",
-            data=data,
-            ip=request.remote_addr,
-        )
-    )
+    record(current_user, action, f"menu:{number}", **data)
     db.session.commit()
+
+
+def _valid(version: MenuVersion) -> MenuDocument | None:
+    """The parsed document, or None after flashing the first problem (fix it first)."""
+    problems = validate_document(version.document)
+    if problems:
+        flash(f"{t('fix_first')} {problems[0]}")
+        return None
+    return MenuDocument.model_validate(version.document)
 
 
 def _version(number: int) -> MenuVersion:
@@ -199,7 +188,7 @@ def add_option(number: int) -> Response:
         "menu.option_added",
         node=form.get("node"),
         digit=form.get("digit"),
-        target=form.get("target"),
+        to=form.get("target"),
     )
 
 
@@ -253,11 +242,9 @@ def upload_prompt(number: int) -> Response:
 @admin_required
 def preview_node(number: int) -> str | Response:
     version = _version(number)
-    problems = validate_document(version.document)
-    if problems:
-        flash(f"{t('fix_first')} {problems[0]}")
+    doc = _valid(version)
+    if doc is None:
         return redirect(url_for("admin_menu.editor", number=number))
-    doc = MenuDocument.model_validate(version.document)
     node_id, language = request.form.get("node", ""), request.form.get("lang", "zh-CN")
     if doc.node(node_id) is None:
         abort(400)
@@ -271,11 +258,9 @@ def preview_node(number: int) -> str | Response:
 @admin_required
 def walk(number: int) -> str | Response:
     version = _version(number)
-    problems = validate_document(version.document)
-    if problems:
-        flash(f"{t('fix_first')} {problems[0]}")
+    doc = _valid(version)
+    if doc is None:
         return redirect(url_for("admin_menu.editor", number=number))
-    doc = MenuDocument.model_validate(version.document)
     keys = request.form.get("keys", "").split()[:30]
     result = preview.walk(doc, number, keys, request.form.get("lang", "zh-CN"))
     return render_template(
@@ -339,15 +324,13 @@ def change_operator(username: str) -> Response:
         db.session.rollback()
         flash(str(exc))
         return redirect(url_for("admin_operators.operators"))
-    db.session.add(
-        AuditLog(
-            actor_id=current_user.id,
-            actor=current_user.username,
-            action="operator.updated",
-            target=f"user:{user.username}",
-            data={"pin": bool(request.form.get("pin")), "queues": queues, "phone": user.phone},
-            ip=request.remote_addr,
-        )
+    record(
+        current_user,
+        "operator.updated",
+        f"user:{user.username}",
+        pin=bool(request.form.get("pin")),
+        queues=queues,
+        phone=user.phone,
     )
     db.session.commit()
     flash(t("saved"))

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, NotFound
 
 from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.audit import record
 from hotline.db import db
-from hotline.models import AuditLog, Role, User
+from hotline.models import Role, User
 from ivr import metrics, queueing
 from ivr.operators import OperatorError, queues_of, set_pin, set_queues
 from ivr.versions import published_document
@@ -137,15 +138,12 @@ def operator_settings(username: str) -> Response:
             set_queues(user, body.queues)
     except OperatorError as exc:
         raise FieldError(str(exc), "queues" if body.queues else "pin") from None
-    db.session.add(
-        AuditLog(
-            actor_id=g.api_user.id,
-            actor=g.api_user.username,
-            action="operator.updated",
-            target=f"user:{user.username}",
-            data={"pin": body.pin is not None, "queues": body.queues},
-            ip=request.remote_addr,
-        )
+    record(
+        g.api_user,
+        "operator.updated",
+        f"user:{user.username}",
+        pin=body.pin is not None,
+        queues=body.queues,
     )
     db.session.commit()
     return jsonify(

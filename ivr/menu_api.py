@@ -14,8 +14,8 @@ from sqlalchemy import select
 from werkzeug.exceptions import Conflict, NotFound
 
 from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.audit import record
 from hotline.db import db
-from hotline.models import AuditLog
 from ivr import preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, validate_document
 from ivr.models import MenuVersion
@@ -76,17 +76,7 @@ class WalkIn(BaseModel):
 
 
 def _audit(action: str, number: int, **data: Any) -> None:
-    user = g.api_user
-    db.session.add(
-        AuditLog(
-            actor_id=user.id,
-            actor=user.username,
-            action=action,
-            target=f"menu:{number}",
-            data=data,
-            ip=request.remote_addr,
-        )
-    )
+    record(g.api_user, action, f"menu:{number}", **data)
     db.session.commit()
 
 

@@ -439,7 +439,7 @@ def get_rules(name: str) -> Response:
 )
 def put_rules(name: str) -> Response:
     """Replace a rule file; refused (400) when the set would no longer load."""
-    from hotline.models import AuditLog
+    from hotline.audit import record
     from tickets.suggest import FILES, RulesError, write_rule_file
 
     if name not in FILES:
@@ -449,13 +449,6 @@ def put_rules(name: str) -> Response:
         write_rule_file(name, body.yaml)
     except RulesError as exc:
         raise FieldError(str(exc), "yaml") from None
-    db.session.add(
-        AuditLog(
-            actor_id=_actor().id,
-            actor=_actor().username,
-            action="rules.saved",
-            target=f"rules:{name}",
-        )
-    )
+    record(_actor(), "rules.saved", f"rules:{name}")
     db.session.commit()
     return jsonify({"name": name, "yaml": body.yaml})
