@@ -22,12 +22,29 @@ def accounts(app) -> dict[str, str]:  # noqa: ANN001
         return {"Authorization": f"Bearer {issue_token('wang').token}"}
 
 
+#: Where admin pages and admin API routes live: every route under these, marked or not, must
+#: refuse an operator — so a new route that forgets `admin_required` fails the test.
+ADMIN_PREFIXES = (
+    "/admin/",
+    "/admin",
+    "/api/v1/menu/",
+    "/api/v1/users",
+    "/api/v1/operators/",
+    "/api/v1/rules/",
+    "/api/v1/audit",
+)
+
+
 def admin_only_rules(app) -> list:  # noqa: ANN001
-    return [
-        rule
-        for rule in app.url_map.iter_rules()
+    rules = list(app.url_map.iter_rules())
+    marked = {
+        rule.rule
+        for rule in rules
         if getattr(app.view_functions[rule.endpoint], "hotline_roles", None) == {"admin"}
-    ]
+    }
+    under = [rule for rule in rules if rule.rule.startswith(ADMIN_PREFIXES)]
+    assert marked <= {rule.rule for rule in under}, "an admin-only route outside ADMIN_PREFIXES"
+    return under
 
 
 def concrete(path: str) -> str:
