@@ -34,6 +34,11 @@ class ErrorBody(BaseModel):
     status: int
 
 
+def error_responses(*codes: int) -> dict[str, type[ErrorBody]]:
+    """`HTTP_<code>=ErrorBody` for spectree's Response(...), for each code a route may answer."""
+    return {f"HTTP_{code}": ErrorBody for code in codes}
+
+
 def _validation_error_body(
     req: Any, resp: Any, error: Exception | None, instance: Any, adapter: Any = None
 ) -> None:

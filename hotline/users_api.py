@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.security import generate_password_hash
 
 from hotline.accounts import AccountError, create_user, issue_token
-from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.api import FieldError, error_responses, json_errors, require_role, spec
 from hotline.audit import record
 from hotline.db import db
 from hotline.models import User
@@ -22,12 +22,7 @@ from hotline.models import User
 bp = Blueprint("users_api", __name__, url_prefix="/api/v1/users")
 json_errors(bp)
 
-ERRORS = {
-    "HTTP_400": ErrorBody,
-    "HTTP_401": ErrorBody,
-    "HTTP_403": ErrorBody,
-    "HTTP_404": ErrorBody,
-}
+ERRORS = error_responses(400, 401, 403, 404)
 RoleName = Literal["operator", "admin", "manager", "partner"]
 
 

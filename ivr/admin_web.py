@@ -6,7 +6,6 @@ the same draft: the second is refused (optimistic locking), never lost."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -227,14 +226,12 @@ def upload_prompt(number: int) -> Response:
     except prompts.PromptError as exc:
         flash(f"{t('not_audio')} {exc}")
         return redirect(url_for("admin_menu.editor", number=number))
-
-    def point(doc: dict[str, Any]) -> dict[str, Any]:
-        node = editing._find(doc, node_id)  # noqa: SLF001 (the editing module's own lookup)
-        node.setdefault("prompt", {})[language] = {"play": url}
-        return doc
-
     return _save(
-        number, lambda doc: point(copy.deepcopy(doc)), "menu.prompt", node=node_id, play=url
+        number,
+        lambda doc: editing.set_prompt(doc, node_id, language, url),
+        "menu.prompt",
+        node=node_id,
+        play=url,
     )
 
 

@@ -14,7 +14,7 @@ from spectree import Response as Responses
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, NotFound
 
-from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
 from hotline.audit import record
 from hotline.db import db
 from hotline.models import Role, User
@@ -27,7 +27,7 @@ json_errors(bp)
 operators_bp = Blueprint("operators_api", __name__, url_prefix="/api/v1/operators")
 json_errors(operators_bp)
 
-ERRORS = {"HTTP_401": ErrorBody, "HTTP_403": ErrorBody}
+ERRORS = error_responses(401, 403)
 
 
 class QueueStatus(BaseModel):

@@ -169,20 +169,14 @@ def menu_walk(number: int, keys: tuple[str, ...], lang: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def menu_prompt(number: int, node: str, lang: str, file: Path) -> None:
     """Record FILE (WAV/MP3/M4A) as NODE's prompt in LANG, in draft NUMBER."""
-    import copy
-
-    from ivr import prompts
+    from ivr import editing, prompts
     from ivr.versions import EditConflict, save_draft
 
     try:
         url = prompts.store(file.read_bytes(), file.name)
         version = get_version(number)
-        document = copy.deepcopy(version.document)
-        target = next((n for n in document.get("nodes", []) if n.get("id") == node), None)
-        if target is None:
-            raise click.ClickException(f"no node {node!r} in version {number}")
-        target.setdefault("prompt", {})[lang] = {"play": url}
+        document = editing.set_prompt(version.document, node, lang, url)
         save_draft(number, document, version.lock_version, "cli")
-    except (prompts.PromptError, VersionError, EditConflict) as exc:
+    except (prompts.PromptError, editing.EditError, VersionError, EditConflict) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{node} ({lang}) now plays {url}")

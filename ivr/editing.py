@@ -11,25 +11,17 @@ from typing import Any
 
 import yaml
 
-from ivr.menu import NODE_ID, dump_yaml
+from ivr.menu import NODE_ID, NODE_KINDS, dump_yaml
 
-KINDS = (
-    "menu",
-    "language",
-    "knowledge",
-    "message",
-    "hours",
-    "queue",
-    "voicemail",
-    "transfer",
-    "lookup",
-    "survey",
-    "hangup",
-)
+KINDS = NODE_KINDS
 
 
 class EditError(ValueError):
-    """A change that cannot be applied; the message says why."""
+    """A change that cannot be applied; the message says why, `field` which input is wrong."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _nodes(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -43,7 +35,7 @@ def _find(document: dict[str, Any], node_id: str) -> dict[str, Any]:
     for node in _nodes(document):
         if isinstance(node, dict) and node.get("id") == node_id:
             return node
-    raise EditError(f"no node {node_id!r}")
+    raise EditError(f"no node {node_id!r}", "node")
 
 
 def _mapping(text: str, what: str) -> dict[str, Any]:
@@ -82,6 +74,15 @@ def add_option(document: dict[str, Any], node_id: str, digit: str, target: str) 
     new = copy.deepcopy(document)
     node = _find(new, node_id)
     node.setdefault("options", []).append({"digit": digit, "target": target})
+    return new
+
+
+def set_prompt(document: dict[str, Any], node_id: str, language: str, url: str) -> dict[str, Any]:
+    """Point one node's prompt in one language at recorded audio (`<Play>` of `url`)."""
+    if language not in document.get("languages", []):
+        raise EditError(f"{language!r} is not one of the menu's languages", "lang")
+    new = copy.deepcopy(document)
+    _find(new, node_id).setdefault("prompt", {})[language] = {"play": url}
     return new
 
 

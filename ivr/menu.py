@@ -251,6 +251,21 @@ Node = Annotated[
     Field(discriminator="kind"),
 ]
 
+#: Every node kind, as `kind:` names it in a document.
+NODE_KINDS = (
+    "menu",
+    "language",
+    "knowledge",
+    "message",
+    "hours",
+    "queue",
+    "voicemail",
+    "transfer",
+    "lookup",
+    "survey",
+    "hangup",
+)
+
 #: Kinds that move on without waiting for the caller; a cycle made only of these never ends.
 NO_INPUT_KINDS = frozenset({"message", "hours"})
 
@@ -389,24 +404,7 @@ def _schema_path(data: Any, loc: tuple[Any, ...]) -> str:
                 node_id = nodes[items[1]].get("id")
         parts.append(f"nodes.{node_id}" if isinstance(node_id, str) else f"nodes[{items[1]}]")
         items = items[2:]
-        if (
-            items
-            and isinstance(items[0], str)
-            and items[0]
-            in {
-                "menu",
-                "language",
-                "knowledge",
-                "message",
-                "hours",
-                "queue",
-                "voicemail",
-                "transfer",
-                "lookup",
-                "survey",
-                "hangup",
-            }
-        ):
+        if items and isinstance(items[0], str) and items[0] in NODE_KINDS:
             items = items[1:]  # the discriminator's tag, noise for a reader
     for item in items:
         if isinstance(item, int):

@@ -4,7 +4,6 @@ older version). Every change is audit-logged."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -13,10 +12,10 @@ from spectree import Response as Responses
 from sqlalchemy import select
 from werkzeug.exceptions import Conflict, NotFound
 
-from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
 from hotline.audit import record
 from hotline.db import db
-from ivr import preview, prompts
+from ivr import editing, preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, validate_document
 from ivr.models import MenuVersion
 from ivr.versions import EditConflict, VersionError, draft_from, get_version, publish, save_draft
@@ -24,12 +23,7 @@ from ivr.versions import EditConflict, VersionError, draft_from, get_version, pu
 bp = Blueprint("menu_api", __name__, url_prefix="/api/v1/menu")
 json_errors(bp)
 
-ERRORS = {
-    "HTTP_400": ErrorBody,
-    "HTTP_401": ErrorBody,
-    "HTTP_403": ErrorBody,
-    "HTTP_404": ErrorBody,
-}
+ERRORS = error_responses(400, 401, 403, 404)
 
 
 class ProblemOut(BaseModel):
@@ -237,13 +231,10 @@ def set_prompt(
 ) -> MenuVersion:
     """Point one node's prompt in one language at recorded audio, in a draft."""
     version = _version(number)
-    document = copy.deepcopy(version.document)
-    node = next((n for n in document.get("nodes", []) if n.get("id") == node_id), None)
-    if node is None:
-        raise FieldError(f"no node {node_id!r} in version {number}", "node")
-    if language not in document.get("languages", []):
-        raise FieldError(f"{language!r} is not one of the menu's languages", "lang")
-    node.setdefault("prompt", {})[language] = {"play": url}
+    try:
+        document = editing.set_prompt(version.document, node_id, language, url)
+    except editing.EditError as exc:
+        raise FieldError(f"{exc} in version {number}", exc.field) from None
     try:
         return save_draft(number, document, lock_version, author)
     except EditConflict as exc:

@@ -16,7 +16,7 @@ from spectree import Response as Responses
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from hotline.api import ErrorBody, FieldError, json_errors, require_role, spec
+from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
 from hotline.db import db
 from hotline.models import Role, User
 from tickets import exports, lifecycle, transfers
@@ -28,7 +28,7 @@ from tickets.suggest import current_suggester
 bp = Blueprint("tickets_api", __name__, url_prefix="/api/v1")
 json_errors(bp)
 
-ERRORS = {"HTTP_400": ErrorBody, "HTTP_401": ErrorBody, "HTTP_403": ErrorBody}
+ERRORS = error_responses(400, 401, 403)
 WORKERS = (Role.operator,)
 READERS = (Role.operator, Role.manager)
 

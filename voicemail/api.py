@@ -10,7 +10,7 @@ from spectree import Response as Responses
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
-from hotline.api import ErrorBody, json_errors, require_role, spec
+from hotline.api import ErrorBody, error_responses, json_errors, require_role, spec
 from hotline.db import db
 from hotline.models import Role
 from tickets.models import Ticket
@@ -63,7 +63,7 @@ class VoicemailPage(BaseModel):
     total: int
 
 
-ERRORS = {"HTTP_400": ErrorBody, "HTTP_401": ErrorBody, "HTTP_403": ErrorBody}
+ERRORS = error_responses(400, 401, 403)
 
 
 def voicemail_json(vm: Voicemail, ticket_id: int | None, detail: bool = False) -> dict[str, Any]:
