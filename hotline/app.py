@@ -78,6 +78,7 @@ def _import_models() -> None:
     """Every feature's tables, so that the metadata (and Alembic) sees the whole schema."""
     import hotline.models  # noqa: F401
     import ivr.models  # noqa: F401
+    import reports.models  # noqa: F401
     import tickets.models  # noqa: F401
     import voicemail.models  # noqa: F401
 
@@ -97,6 +98,8 @@ def _register_features(app: Flask) -> None:
     from ivr.menu_api import bp as menu_api_bp
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
+    from reports.api import bp as reports_api_bp
+    from reports.web import bp as reports_web_bp
     from tickets.api import bp as tickets_api_bp
     from tickets.web import bp as tickets_web_bp
     from voicemail.api import bp as voicemail_api_bp
@@ -118,6 +121,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(admin_menu_bp)
     app.register_blueprint(admin_operators_bp)
     app.register_blueprint(admin_users_bp)
+    app.register_blueprint(reports_web_bp)
+    app.register_blueprint(reports_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
@@ -135,6 +140,7 @@ def _register_features(app: Flask) -> None:
         menu_api_bp,
         users_api_bp,
         operators_api_bp,
+        reports_api_bp,
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):

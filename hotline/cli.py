@@ -128,6 +128,7 @@ def _register_feature_commands() -> None:
     from hotline.accounts_cli import tokens, users
     from ivr.cli import menu
     from ivr.queue_cli import callbacks, operators, queues
+    from reports.cli import report
     from tickets.cli import tickets
     from transcription.cli import models, transcribe
     from voicemail.cli import reconcile_command, retention, voicemail
@@ -141,6 +142,7 @@ def _register_feature_commands() -> None:
         queues,
         callbacks,
         tickets,
+        report,
         models,
         transcribe,
         reconcile_command,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
@@ -93,3 +94,13 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    dbapi_connection.create_function("hotline_local_day", 2, _local_day, deterministic=True)
+
+
+def _local_day(value: str | None, zone: str) -> str | None:
+    """SQLite's `hotline_local_day(ts, zone)`: the local date (`YYYY-MM-DD`) of a stored
+    naive-UTC timestamp, for zones whose offset changes inside a report's period."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()

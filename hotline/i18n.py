@@ -6,6 +6,8 @@ account's, else the browser's preference, else Chinese.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import request, session
 from flask_login import current_user
 
@@ -48,6 +50,7 @@ TEXT: dict[str, dict[str, str]] = {
         "due": "到期",
         "search": "搜索",
         "all": "全部",
+        "all_but_discarded": "全部（不含已作废）",
         "filter": "筛选",
         "history": "处理记录",
         "details": "详情",
@@ -186,6 +189,7 @@ TEXT: dict[str, dict[str, str]] = {
         "due": "Due",
         "search": "Search",
         "all": "All",
+        "all_but_discarded": "All but discarded",
         "filter": "Filter",
         "history": "History",
         "details": "Details",
@@ -291,6 +295,288 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+#: The reports' words (dashboard, tables, documents).
+REPORT_TEXT: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "reports": "统计报表",
+        "r_dashboard": "统计分析",
+        "r_from": "开始日期",
+        "r_to": "结束日期",
+        "r_show": "查看",
+        "r_today": "今天",
+        "r_last_7": "近 7 天",
+        "r_this_month": "本月",
+        "r_last_month": "上月",
+        "r_last_week": "上周",
+        "r_csv": "下载 CSV",
+        "r_period_of": "统计期：{first} 至 {last}（{zone}）",
+        "r_compared": "环比：{previous}；同比：{year}",
+        "r_headline": "主要指标",
+        "r_figure": "指标",
+        "r_value": "本期",
+        "r_previous": "上期",
+        "r_growth": "环比",
+        "r_year_ago": "去年同期",
+        "r_growth_year": "同比",
+        "r_daily": "每日来电与工单",
+        "r_day": "日期",
+        "r_top_categories": "投诉类别前十",
+        "r_districts": "各区工单",
+        "r_types": "工单类型",
+        "r_sources": "工单来源",
+        "r_source": "来源",
+        "r_voicemails": "留言处理状态",
+        "r_state": "状态",
+        "r_count": "数量",
+        "r_category": "类别",
+        "r_district": "区",
+        "r_merchant": "商家",
+        "r_warnings": "热点预警",
+        "r_warnings_note": (
+            "本周数量远高于前 8 周基线（z ≥ 阈值、泊松检验 p < 0.001 且达到最少件数）。"
+            "点击查看相关工单。"
+        ),
+        "r_no_warnings": "本周没有预警。",
+        "r_dimension": "维度",
+        "r_value_name": "名称",
+        "r_this_week": "本周",
+        "r_baseline": "基线周均",
+        "r_z": "z 值",
+        "r_p": "p 值",
+        "r_stars": "星级话务员",
+        "r_stars_note": (
+            "得分 = 接听量 20% + 20 秒内接听率 30% + 满意度 30% "
+            "+ 审核质量 20%（无数据的项不计）；星级 = 1 + 4 × 得分（四舍五入）。"
+        ),
+        "r_operator": "话务员",
+        "r_fast": "20 秒内接听",
+        "r_ratings": "评价数",
+        "r_confirmed": "审核受理",
+        "r_clean": "受理后无需修改",
+        "r_score": "得分",
+        "r_star_count": "星级",
+        "r_too_little": "工作量不足",
+        "r_index": "消费环境指数（增速差）",
+        "r_index_note": (
+            "指数 = 投诉同比增速 − 行业消费同比增速（百分点）。"
+            "负值：投诉增长慢于消费，消费环境改善；正值：投诉增长快于消费。"
+        ),
+        "r_month": "月份",
+        "r_sector": "行业",
+        "r_categories": "对应类别",
+        "r_spending_growth": "消费增速",
+        "r_complaint_growth": "投诉增速",
+        "r_index_value": "增速差",
+        "r_reading": "解读",
+        "r_reading_better": "改善（投诉增长慢于消费）",
+        "r_reading_worse": "恶化（投诉增长快于消费）",
+        "r_reading_even": "持平",
+        "r_reading_unknown": "去年同期无投诉，无法计算",
+        "r_overdue_list": "超期工单",
+        "r_number": "工单号",
+        "r_category_key": "类别",
+        "r_due": "应办结时间",
+        "r_days_over": "超期天数",
+        "r_documents": "周报与月报",
+        "r_weekly": "周快报",
+        "r_monthly": "月分析",
+        "r_generate": "生成",
+        "r_generated": "已生成 {kind} {period}。",
+        "r_generated_at": "生成时间",
+        "r_generated_by": "生成者",
+        "r_revision": "版本",
+        "r_kind": "类型",
+        "r_period": "期间",
+        "r_open": "查看",
+        "r_print": "打印 / 另存为 PDF",
+        "r_no_documents": "还没有报告。",
+        "r_upload_index": "上传行业消费增速（CSV）",
+        "r_upload": "上传",
+        "r_uploaded": "已保存 {count} 行。",
+        "r_index_format": (
+            "表头：month,sector,growth_percent,categories；"
+            "例：2026-10,网上零售额,6.1,online_shopping;livestream"
+        ),
+        "r_no_index": "尚未上传行业消费增速。",
+        "r_charts": "图表",
+        "r_weekly_title": "12315 热线周快报 {period}",
+        "r_monthly_title": "12315 热线月分析 {period}",
+        "m_calls": "来电",
+        "m_reached_queue": "进入人工队列",
+        "m_answered": "人工接听",
+        "m_abandoned": "排队放弃",
+        "m_answer_rate": "接通率",
+        "m_average_wait": "平均等待（秒）",
+        "m_p90_wait": "90% 等待（秒）",
+        "m_service_level": "服务水平",
+        "m_callbacks_requested": "预约回拨",
+        "m_callbacks_reached": "回拨接通",
+        "m_voicemails": "留言",
+        "m_tickets": "工单",
+        "m_drafts": "待审核",
+        "m_overdue": "超期",
+        "m_satisfaction": "满意度（1–5）",
+        "m_satisfied_share": "满意率（4–5 分）",
+        "m_repeat_callers": "重复来电号码",
+        "m_complaints": "投诉",
+        "src_voicemail": "留言",
+        "src_transfer": "转办",
+        "src_callback": "回拨未接通",
+        "src_phone": "电话",
+        "vm_received": "已接收",
+        "vm_downloaded": "已下载",
+        "vm_transcribed": "已转写",
+        "vm_drafted": "已生成草稿",
+        "vm_no-speech": "无语音",
+        "vm_absent": "录音缺失",
+        "vm_failed": "失败",
+    },
+    "en-US": {
+        "reports": "Reports",
+        "r_dashboard": "Reports",
+        "r_from": "From",
+        "r_to": "To",
+        "r_show": "Show",
+        "r_today": "Today",
+        "r_last_7": "Last 7 days",
+        "r_this_month": "This month",
+        "r_last_month": "Last month",
+        "r_last_week": "Last week",
+        "r_csv": "CSV",
+        "r_period_of": "Period: {first} to {last} ({zone})",
+        "r_compared": "Compared with {previous} and, a year earlier, {year}",
+        "r_headline": "Headline figures",
+        "r_figure": "Figure",
+        "r_value": "This period",
+        "r_previous": "Previous period",
+        "r_growth": "Change",
+        "r_year_ago": "A year earlier",
+        "r_growth_year": "Year on year",
+        "r_daily": "Calls and tickets per day",
+        "r_day": "Day",
+        "r_top_categories": "Top 10 categories",
+        "r_districts": "Tickets by district",
+        "r_types": "Tickets by type",
+        "r_sources": "Tickets by source",
+        "r_source": "Source",
+        "r_voicemails": "Voicemails by state",
+        "r_state": "State",
+        "r_count": "Count",
+        "r_category": "Category",
+        "r_district": "District",
+        "r_merchant": "Merchant",
+        "r_warnings": "Early warning",
+        "r_warnings_note": (
+            "This week far above the 8-week baseline "
+            "(z at or over the threshold, Poisson p "
+            "< 0.001, and the minimum count). Click "
+            "for the tickets."
+        ),
+        "r_no_warnings": "No warnings this week.",
+        "r_dimension": "Dimension",
+        "r_value_name": "Name",
+        "r_this_week": "This week",
+        "r_baseline": "Baseline per week",
+        "r_z": "z",
+        "r_p": "p",
+        "r_stars": "Operator stars",
+        "r_stars_note": (
+            "Score = volume 20% + answered within 20 "
+            "s 30% + satisfaction 30% + review quality "
+            "20% (parts without data left out); stars "
+            "= 1 + 4 × score, rounded half up."
+        ),
+        "r_operator": "Operator",
+        "r_fast": "Answered within 20 s",
+        "r_ratings": "Ratings",
+        "r_confirmed": "Drafts confirmed",
+        "r_clean": "Needed no later edit",
+        "r_score": "Score",
+        "r_star_count": "Stars",
+        "r_too_little": "too little work to rate",
+        "r_index": "Consumer environment index",
+        "r_index_note": (
+            "Index = complaint growth − spending growth,"
+            " year on year, in points. Negative: complaints "
+            "grow more slowly than spending (better);"
+            " positive: complaints outgrow spending."
+        ),
+        "r_month": "Month",
+        "r_sector": "Sector",
+        "r_categories": "Categories",
+        "r_spending_growth": "Spending growth",
+        "r_complaint_growth": "Complaint growth",
+        "r_index_value": "Index",
+        "r_reading": "Reading",
+        "r_reading_better": "better: complaints grow more slowly than spending",
+        "r_reading_worse": "worse: complaints outgrow spending",
+        "r_reading_even": "even",
+        "r_reading_unknown": "no complaints a year earlier: no growth to compare",
+        "r_overdue_list": "Overdue tickets",
+        "r_number": "Number",
+        "r_category_key": "Category",
+        "r_due": "Due",
+        "r_days_over": "Days over",
+        "r_documents": "Weekly and monthly reports",
+        "r_weekly": "Weekly flash report",
+        "r_monthly": "Monthly analysis",
+        "r_generate": "Generate",
+        "r_generated": "Generated {kind} {period}.",
+        "r_generated_at": "Generated",
+        "r_generated_by": "By",
+        "r_revision": "Revision",
+        "r_kind": "Kind",
+        "r_period": "Period",
+        "r_open": "Open",
+        "r_print": "Print / save as PDF",
+        "r_no_documents": "No reports yet.",
+        "r_upload_index": "Upload sector spending growth (CSV)",
+        "r_upload": "Upload",
+        "r_uploaded": "Saved {count} rows.",
+        "r_index_format": (
+            "Header: month,sector,growth_percent,categories;"
+            " e.g. 2026-10,online retail,6.1,online_shopping;"
+            "livestream"
+        ),
+        "r_no_index": "No sector spending growth uploaded yet.",
+        "r_charts": "Charts",
+        "r_weekly_title": "12315 hotline weekly flash report {period}",
+        "r_monthly_title": "12315 hotline monthly analysis {period}",
+        "m_calls": "Calls",
+        "m_reached_queue": "Reached a queue",
+        "m_answered": "Answered",
+        "m_abandoned": "Abandoned",
+        "m_answer_rate": "Answer rate",
+        "m_average_wait": "Average wait (s)",
+        "m_p90_wait": "90th percentile wait (s)",
+        "m_service_level": "Service level",
+        "m_callbacks_requested": "Callbacks requested",
+        "m_callbacks_reached": "Callbacks reached",
+        "m_voicemails": "Voicemails",
+        "m_tickets": "Tickets",
+        "m_drafts": "Drafts to review",
+        "m_overdue": "Overdue",
+        "m_satisfaction": "Satisfaction (1–5)",
+        "m_satisfied_share": "Satisfied (4–5)",
+        "m_repeat_callers": "Repeat callers",
+        "m_complaints": "Complaints",
+        "src_voicemail": "voicemail",
+        "src_transfer": "transfer",
+        "src_callback": "callback not reached",
+        "src_phone": "phone",
+        "vm_received": "received",
+        "vm_downloaded": "downloaded",
+        "vm_transcribed": "transcribed",
+        "vm_drafted": "drafted",
+        "vm_no-speech": "no speech",
+        "vm_absent": "recording missing",
+        "vm_failed": "failed",
+    },
+}
+for _language, _words in REPORT_TEXT.items():
+    TEXT[_language].update(_words)
+
+
 def current_language() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
@@ -304,3 +590,13 @@ def current_language() -> str:
 def t(key: str, **values: str) -> str:
     table = TEXT[current_language()]
     return table.get(key, key).format(**values) if values else table.get(key, key)
+
+
+def translator(language: str) -> Callable[..., str]:
+    """`t` for one language, outside a request (the scheduler's reports)."""
+    table = TEXT[language if language in LANGUAGES else LANGUAGES[0]]
+
+    def translate(key: str, **values: str) -> str:
+        return table.get(key, key).format(**values) if values else table.get(key, key)
+
+    return translate

@@ -179,6 +179,23 @@ class Settings(BaseSettings):
     sms_from: str = Field(
         "", description="The number SMS are sent from (E.164); needed for `SMS_NOTIFICATIONS`."
     )
+    warning_min_count: int = Field(
+        10,
+        ge=1,
+        description="Early warning: a category, district or merchant is flagged only with at "
+        "least this many tickets in the week.",
+    )
+    warning_z: float = Field(
+        3.0,
+        gt=0,
+        description="Early warning: how many baseline spreads above its 8-week mean a week's "
+        "count must be (see `reports/warning.py`).",
+    )
+    report_language: str = Field(
+        "zh-CN",
+        description="Language of the scheduled weekly flash reports and monthly analyses "
+        "(`zh-CN` or `en-US`).",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
 
     # -- validation ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ serves byte ranges (the browser's player seeks with them).
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import (
@@ -42,6 +43,28 @@ LOW_CONFIDENCE = 0.6
 PAGE = 50
 STAFF = {Role.operator.value, Role.admin.value, Role.manager.value}
 WORKERS = {Role.operator.value, Role.admin.value}
+
+
+COUNTED = "counted"  # every state but discarded: what the reports count
+
+
+def _created_between(first: str, last: str) -> list:
+    """Tickets created on the local days `first`..`last` (either may be empty); a date that
+    cannot be read is a 400 naming it."""
+    zone = current_app.config["HOTLINE_SETTINGS"].zone
+    conditions = []
+    for name, raw, day_after in (("from", first, 0), ("to", last, 1)):
+        if not raw:
+            continue
+        try:
+            day = date.fromisoformat(raw) + timedelta(days=day_after)
+        except ValueError:
+            abort(400, description=f"`{name}` must be a date like 2026-11-23")
+        moment = datetime.combine(day, time.min, tzinfo=zone)
+        conditions.append(
+            Ticket.created_at >= moment if name == "from" else Ticket.created_at < moment
+        )
+    return conditions
 
 
 def _require(roles: set[str]) -> None:
@@ -203,9 +226,15 @@ def ticket_list() -> str:
     _require(STAFF)
     args = request.args
     query = select(Ticket)
-    filters = {name: args.get(name, "").strip() for name in ("state", "category", "district", "q")}
+    names = ("state", "category", "district", "merchant", "q", "from", "to")
+    filters = {name: args.get(name, "").strip() for name in names}
     if filters["state"] in {s.value for s in TicketState}:
         query = query.where(Ticket.state == filters["state"])
+    elif filters["state"] == COUNTED:
+        query = query.where(Ticket.state != TicketState.discarded.value)
+    if filters["merchant"]:
+        query = query.where(Ticket.merchant == filters["merchant"][:200])
+    query = query.where(*_created_between(filters["from"], filters["to"]))
     if filters["category"]:
         query = query.where(Ticket.category == filters["category"])
     if filters["district"]:
@@ -231,6 +260,7 @@ def ticket_list() -> str:
         pages=max(1, -(-total // PAGE)),
         filters=filters,
         states=[s.value for s in TicketState],
+        counted=COUNTED,
         categories=rules.categories,
         districts=list(rules.districts),
         flags=lifecycle.flags,

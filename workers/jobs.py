@@ -88,12 +88,21 @@ def overdue_digest() -> str:
         return str(write()[0])
 
 
+def generate_reports() -> list[str]:
+    """Periodic (hourly): last week's flash report and last month's analysis, once each."""
+    from reports.documents import generate_due
+
+    with app_context():
+        return [f"{r.kind} {r.period}" for r in generate_due()]
+
+
 #: Periodic jobs for the scheduler: (function, interval in seconds).
 PERIODIC_JOBS: list[tuple[object, int]] = [
     (reconcile_voicemails, 60),
     (dispatch_callbacks, 30),
     (overdue_digest, 86400),
     (delete_expired_audio, 6 * 3600),
+    (generate_reports, 3600),
 ]
 
 

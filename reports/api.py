@@ -1,0 +1,222 @@
+"""`/api/v1/reports`: report summaries for a date range, early warnings, and the weekly and
+monthly documents (list, generate). Managers and admins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from pydantic import BaseModel, Field
+from spectree import Response as Responses
+from werkzeug.exceptions import BadRequest, NotFound
+
+from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
+from hotline.db import db, utcnow
+from hotline.models import Role
+from reports import documents, figures, warning
+from reports.models import Report
+from reports.periods import PeriodError, days
+
+bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
+json_errors(bp)
+
+ERRORS = error_responses(401, 403)
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class RangeQuery(BaseModel):
+    from_: str | None = Field(None, alias="from", pattern=DAY, description="first local day")
+    to: str | None = Field(None, pattern=DAY, description="last local day (included)")
+
+
+class HeadlineOut(BaseModel):
+    key: str
+    how: str = Field(description="count, seconds, rate or mean: how growth is computed")
+    value: float | None
+    previous: float | None
+    growth: float | None
+    year_ago: float | None
+    growth_year: float | None
+
+
+class RankedOut(BaseModel):
+    value: str
+    count: int
+    previous: int
+    growth: float | None
+    year_ago: int
+    growth_year: float | None
+
+
+class WarningOut(BaseModel):
+    dimension: str
+    value: str
+    count: int
+    baseline_mean: float
+    baseline_sd: float
+    z: float
+    p_value: float
+    weeks: list[int]
+    first: str
+    last: str
+
+
+class SummaryOut(BaseModel):
+    first: str
+    last: str
+    time_zone: str
+    previous: str
+    year_ago: str
+    headline: list[HeadlineOut]
+    by_type: dict[str, int]
+    by_category: dict[str, int]
+    by_district: dict[str, int]
+    by_source: dict[str, int]
+    voicemails: dict[str, int]
+    top_categories: list[RankedOut]
+
+
+class WarningsQuery(BaseModel):
+    to: str | None = Field(None, pattern=DAY, description="the week's last day (default today)")
+
+
+class WarningsOut(BaseModel):
+    items: list[WarningOut]
+
+
+class DocumentOut(BaseModel):
+    id: int
+    kind: str
+    period: str
+    generated_at: str
+    generated_by: str
+    revision: int
+    url: str
+
+
+class DocumentList(BaseModel):
+    items: list[DocumentOut]
+
+
+class DocumentRequest(BaseModel):
+    kind: str = Field(pattern=r"^(weekly|monthly)$")
+    period: str = Field(max_length=16, description="2026-W47 (weekly) or 2026-11 (monthly)")
+
+
+def _zone():  # noqa: ANN202
+    return current_app.config["HOTLINE_SETTINGS"].zone
+
+
+def _today() -> date:
+    return utcnow().astimezone(_zone()).date()
+
+
+@bp.get("/summary")
+@require_role(Role.manager)
+@spec.validate(
+    query=RangeQuery,
+    resp=Responses(HTTP_200=SummaryOut, HTTP_400=ErrorBody, **ERRORS),
+    tags=["reports"],
+)
+def summary() -> Response:
+    """Every figure of the local days `from`..`to` (default: this month so far), with growth
+    against the period before and the same period a year earlier."""
+    today = _today()
+    first = request.args.get("from") or today.replace(day=1).isoformat()
+    try:
+        period = days(first, request.args.get("to") or max(first, today.isoformat()))
+    except PeriodError as exc:
+        raise BadRequest(str(exc)) from None
+    comparison = figures.compare(period, _zone())
+    current = comparison.current
+    return jsonify(
+        {
+            "first": period.first.isoformat(),
+            "last": period.last.isoformat(),
+            "time_zone": _zone().key,
+            "previous": comparison.previous.period.key,
+            "year_ago": comparison.year_ago.period.key,
+            "headline": [row.__dict__ for row in comparison.rows],
+            "by_type": current.by_type,
+            "by_category": current.by_category,
+            "by_district": current.by_district,
+            "by_source": current.by_source,
+            "voicemails": current.voicemails,
+            "top_categories": [r.__dict__ for r in figures.ranked("category", period, _zone())],
+        }
+    )
+
+
+@bp.get("/warnings")
+@require_role(Role.manager)
+@spec.validate(
+    query=WarningsQuery,
+    resp=Responses(HTTP_200=WarningsOut, HTTP_400=ErrorBody, **ERRORS),
+    tags=["reports"],
+)
+def warnings() -> Response:
+    """Categories, districts and merchants far above their 8-week baseline in the 7 days
+    ending on `to`."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    raw = request.args.get("to")
+    try:
+        last = date.fromisoformat(raw) if raw else _today()
+    except ValueError:
+        raise BadRequest("`to` must be a date like 2026-11-22") from None
+    found = warning.warnings(last, settings.zone, settings.warning_min_count, settings.warning_z)
+    return jsonify(
+        {
+            "items": [
+                {**w.__dict__, "first": w.first.isoformat(), "last": w.last.isoformat()}
+                for w in found
+            ]
+        }
+    )
+
+
+def _document(report: Report) -> dict:
+    return {
+        "id": report.id,
+        "kind": report.kind,
+        "period": report.period,
+        "generated_at": report.generated_at.isoformat(),
+        "generated_by": report.generated_by,
+        "revision": report.revision,
+        "url": f"/reports/documents/{report.id}",
+    }
+
+
+@bp.get("/documents")
+@require_role(Role.manager)
+@spec.validate(resp=Responses(HTTP_200=DocumentList, **ERRORS), tags=["reports"])
+def document_list() -> Response:
+    """The stored weekly flash reports and monthly analyses, newest first."""
+    return jsonify({"items": [_document(r) for r in documents.listed()]})
+
+
+@bp.post("/documents")
+@require_role(Role.manager)
+@spec.validate(
+    json=DocumentRequest,
+    resp=Responses(HTTP_200=DocumentOut, HTTP_201=DocumentOut, HTTP_400=ErrorBody, **ERRORS),
+    tags=["reports"],
+)
+def generate() -> tuple[Response, int]:
+    """Generate the document of a week or month now (201), or regenerate it (200)."""
+    body: DocumentRequest = request.context.json  # type: ignore[attr-defined]
+    try:
+        made = documents.generate(body.kind, body.period, g.api_user.username)
+    except PeriodError as exc:
+        raise FieldError(str(exc), "period") from None
+    return jsonify(_document(made.report)), 201 if made.created else 200
+
+
+@bp.get("/documents/<int:report_id>")
+@require_role(Role.manager)
+@spec.validate(resp=Responses(HTTP_200=DocumentOut, HTTP_404=ErrorBody, **ERRORS), tags=["reports"])
+def document(report_id: int) -> Response:
+    """One stored document's details (its HTML is at `url`, for a logged-in browser)."""
+    found = db.session.get(Report, report_id)
+    if found is None:
+        raise NotFound(f"no report {report_id}")
+    return jsonify(_document(found))

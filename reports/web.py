@@ -1,0 +1,189 @@
+"""The managers' pages: the dashboard for a date range (charts, tables, CSV of every table),
+the weekly and monthly documents (list, view, generate), and the admins' upload of sector
+spending growth for the consumer environment index."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from hotline.admin_web import admin_required, audit
+from hotline.db import db, utcnow
+from hotline.i18n import current_language, t
+from hotline.models import Role
+from reports import documents, environment, tables
+from reports.models import Report
+from reports.periods import Period, PeriodError, days, month_of, week_of
+from reports.service import assemble, namer
+
+bp = Blueprint("reports_web", __name__, template_folder="templates")
+
+READERS = {Role.manager.value, Role.admin.value}
+
+
+def _require_reader() -> None:
+    if current_user.role not in READERS:
+        abort(403)
+
+
+def _settings():  # noqa: ANN202
+    return current_app.config["HOTLINE_SETTINGS"]
+
+
+def _today() -> date:
+    return utcnow().astimezone(_settings().zone).date()
+
+
+def presets(today: date) -> list[tuple[str, Period]]:
+    """The date picker's shortcuts."""
+    last_week = week_of(today - timedelta(days=7))
+    last_month = month_of(today.replace(day=1) - timedelta(days=1))
+    return [
+        ("r_today", Period(today, today, "day")),
+        ("r_last_7", Period(today - timedelta(days=6), today)),
+        ("r_last_week", last_week),
+        ("r_this_month", Period(today.replace(day=1), today)),
+        ("r_last_month", last_month),
+    ]
+
+
+def _period() -> Period:
+    """The range in the query (`from`, `to`), else this month so far; a bad range is an
+    error the page names (400), never a guess."""
+    today = _today()
+    first, last = request.args.get("from", ""), request.args.get("to", "")
+    if not first and not last:
+        return Period(today.replace(day=1), today)
+    try:
+        return days(first or last, last or first)
+    except PeriodError as exc:
+        abort(400, description=str(exc))
+
+
+def _assembled(period: Period):  # noqa: ANN202
+    return assemble(
+        period,
+        _settings(),
+        t,
+        current_language(),
+        with_stars=current_user.role == Role.admin.value,
+    )
+
+
+@bp.get("/reports")
+@login_required
+def dashboard() -> str:
+    """Figures, charts and tables for a date range."""
+    _require_reader()
+    period = _period()
+    report = _assembled(period)
+    query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    return render_template(
+        "reports/dashboard.html",
+        report=report,
+        period=period,
+        query=query,
+        presets=presets(_today()),
+        zone=_settings().timezone,
+        is_admin=current_user.role == Role.admin.value,
+    )
+
+
+@bp.get("/reports/csv/<table_id>")
+@login_required
+def table_csv(table_id: str) -> Response:
+    """One dashboard table as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese)."""
+    _require_reader()
+    period = _period()
+    report = _assembled(period)
+    if table_id not in report.tables:
+        abort(404)
+    name = f"hotline-{table_id}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return Response(
+        "\ufeff" + report.table(table_id).csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/reports/documents")
+@login_required
+def document_list() -> str:
+    """The stored weekly flash reports and monthly analyses, newest first."""
+    _require_reader()
+    today = _today()
+    week, month = documents.last_complete(utcnow(), _settings().zone)
+    return render_template(
+        "reports/documents.html",
+        reports=documents.listed(),
+        default_week=week.key,
+        default_month=month.key,
+        this_week=week_of(today).key,
+    )
+
+
+@bp.post("/reports/documents")
+@login_required
+def generate_document() -> Response:
+    """Generate (or regenerate) the weekly or monthly document of a period now."""
+    _require_reader()
+    kind = request.form.get("kind", "")
+    key = request.form.get("period", "").strip()
+    try:
+        made = documents.generate(kind, key, current_user.username)
+    except PeriodError as exc:
+        flash(str(exc))
+        return redirect(url_for("reports_web.document_list"))
+    flash(t("r_generated", kind=t(f"r_{kind}"), period=made.report.period))
+    return redirect(url_for("reports_web.document", report_id=made.report.id))
+
+
+@bp.get("/reports/documents/<int:report_id>")
+@login_required
+def document(report_id: int) -> Response:
+    """The stored document, as generated (self-contained, printable)."""
+    _require_reader()
+    found = db.session.get(Report, report_id)
+    if found is None:
+        abort(404)
+    return Response(found.html, mimetype="text/html")
+
+
+@bp.route("/admin/sector-growth", methods=["GET", "POST"])
+@admin_required
+def sector_growth() -> str | Response:
+    """Upload a CSV of sector spending growth; every bad line is named, nothing half-saved."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        raw = upload.read(environment.MAX_BYTES + 1) if upload else b""
+        try:
+            rows = environment.parse(raw, environment.category_names())
+        except environment.IndexCsvError as exc:
+            for problem in exc.problems[:20]:
+                flash(problem)
+            return redirect(url_for("reports_web.sector_growth"))
+        stored = environment.store(rows, current_user.username)
+        audit("reports.sector_growth", "sector_growth", rows=stored)
+        flash(t("r_uploaded", count=str(stored)))
+        return redirect(url_for("reports_web.sector_growth"))
+    zone = _settings().zone
+    category_name, _ = namer(current_language())
+    return render_template(
+        "reports/sector_growth.html",
+        tables=[
+            tables.environment(environment.environment_index(m, zone), category_name, t)
+            for m in environment.months_with_data()[:12]
+        ],
+    )
