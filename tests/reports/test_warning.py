@@ -43,7 +43,9 @@ def plant(week_back: int, count: int, category: str, merchant: str | None = None
 @pytest.fixture
 def spike(app) -> None:  # noqa: ANN001
     with app.app_context():
-        for back, (food, online) in enumerate(zip(reversed(FOOD), reversed(ONLINE)), start=1):
+        for back, (food, online) in enumerate(
+            zip(reversed(FOOD), reversed(ONLINE), strict=True), start=1
+        ):
             plant(back, food, "food")
             plant(back, online, "online_shopping")
         plant(0, FOOD_NOW, "food", merchant="好又多超市")
