@@ -16,12 +16,13 @@ from datetime import datetime, time, timedelta
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from hotline.db import db, utcnow
+from hotline.db import db
 from hotline.i18n import translator
 from reports import periods
 from reports.models import Report
 from reports.service import assemble
 from reports.tables import as_dicts
+from tickets.lifecycle import now
 
 KINDS = ("weekly", "monthly")
 GENERATE_AFTER = time(6, 0)
@@ -47,7 +48,7 @@ def generate(kind: str, key: str, actor: str, at: datetime | None = None) -> Gen
     period = period_of(kind, key)
     language = settings.report_language
     t = translator(language)
-    at = at or utcnow()
+    at = at or now()
     assembled = assemble(period, settings, t, language, at=at)
     title = t(f"r_{kind}_title", period=period.key)
     html = render_template(
@@ -106,7 +107,7 @@ def last_complete(at: datetime, zone) -> tuple[periods.Period, periods.Period]: 
 def generate_due(at: datetime | None = None) -> list[Report]:
     """Last week's flash report and last month's analysis, if not generated yet."""
     settings = current_app.config["HOTLINE_SETTINGS"]
-    at = at or utcnow()
+    at = at or now()
     if at.astimezone(settings.zone).time() < GENERATE_AFTER:
         return []
     made = []
