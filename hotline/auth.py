@@ -85,7 +85,7 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("tickets_web.inbox")
+    return url_for("tickets_web.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -101,6 +101,9 @@ def marked_transcript(words: list[dict[str, Any]] | None, fallback: str) -> Mark
 @bp.get("/")
 @login_required
 def home() -> Response:
+    """Where each role starts: managers on the reports, everyone else in the inbox."""
+    if current_user.role == Role.manager.value:
+        return redirect(url_for("reports_web.dashboard"))
     return redirect(url_for("tickets_web.inbox"))
 
 
