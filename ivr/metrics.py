@@ -37,6 +37,8 @@ class QueueMetrics:
     start: datetime
     end: datetime
     offered: int
+    #: distinct calls among the offered visits (a caller redirected and back counts once)
+    callers: int
     answered: int
     abandoned: int
     left: int
@@ -99,6 +101,7 @@ def queue_metrics(
     row = db.session.execute(
         select(
             func.count(),
+            func.count(func.distinct(QueueVisit.call_id)),
             _count(answered),
             _count(QueueVisit.result == QueueResult.HANGUP),
             _count(QueueVisit.result == QueueResult.LEAVE),
@@ -110,7 +113,19 @@ def queue_metrics(
             func.count(QueueVisit.rating),
         ).where(*_visits(start, end, queue))
     ).one()
-    offered, n_answered, abandoned, left, refused, avg_wait, within, avg_talk, rating, ratings = row
+    (
+        offered,
+        callers,
+        n_answered,
+        abandoned,
+        left,
+        refused,
+        avg_wait,
+        within,
+        avg_talk,
+        rating,
+        ratings,
+    ) = row
     callbacks = dict(
         db.session.execute(
             select(Callback.state, func.count())
@@ -127,6 +142,7 @@ def queue_metrics(
         start=start,
         end=end,
         offered=offered,
+        callers=callers,
         answered=n_answered,
         abandoned=abandoned,
         left=left,

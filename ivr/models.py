@@ -34,6 +34,12 @@ class Call(db.Model):
     """A phone call as Twilio reported it, pinned to the menu version it started on."""
 
     __tablename__ = "calls"
+    __table_args__ = (
+        # report figures of a period read from the index alone, and repeat callers counted
+        # number by number (bench/reports.py)
+        Index("ix_calls_report", "started_at", "line", "satisfaction", "from_number"),
+        Index("ix_calls_number_report", "line", "from_number", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -85,7 +91,20 @@ class QueueVisit(db.Model):
     """A call's stay in a named queue: the source of answer rate, abandonment and wait times."""
 
     __tablename__ = "queue_visits"
-    __table_args__ = (Index("ix_queue_visits_waiting", "queue_name", "left_at", "entered_at"),)
+    __table_args__ = (
+        Index("ix_queue_visits_waiting", "queue_name", "left_at", "entered_at"),
+        # the report figures of a period, read from the index alone (bench/reports.py)
+        Index(
+            "ix_queue_visits_report",
+            "entered_at",
+            "callback_id",
+            "result",
+            "wait_seconds",
+            "talk_seconds",
+            "rating",
+            "call_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)

@@ -2,8 +2,8 @@
 aggregate queries per period; never a row per call or ticket loaded into Python).
 
 Definitions (the README repeats them):
-- calls: calls to the public line that began in the period (local days, HOTLINE time zone).
-- reached a queue: those calls with a queue visit that began in the period; offered, answered,
+- calls: calls to the public line that began in the period (local days, TIMEZONE).
+- reached a queue: calls with a (finished) queue visit that began in the period; offered, answered,
   abandoned, answer rate, average and p90 wait, service level and callbacks are the queue
   metrics of `ivr.metrics` (all queues).
 - voicemails: recordings received in the period, by their processing state.
@@ -29,7 +29,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Date,
+    DateTime,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
 
 from hotline.db import db, utcnow
 from ivr.metrics import QueueMetrics, queue_metrics
@@ -67,8 +79,9 @@ def _fixed_offset(period: Period, zone: ZoneInfo) -> timedelta | None:
     return offsets.pop() if len(offsets) == 1 else None
 
 
-def local_day(column: Any, period: Period, zone: ZoneInfo) -> ColumnElement[str]:
-    """The local date of a UTC timestamp column, as `YYYY-MM-DD`, computed by the database.
+def local_day(column: Any, period: Period, zone: ZoneInfo) -> ColumnElement[Any]:
+    """The local date of a UTC timestamp column, computed by the database: a date on
+    PostgreSQL, `YYYY-MM-DD` text on SQLite (`_by_day` reads both).
 
     PostgreSQL converts with its own time-zone database; SQLite (which stores naive UTC)
     adds the zone's offset, or, when the offset changes inside the period, calls the
@@ -76,7 +89,7 @@ def local_day(column: Any, period: Period, zone: ZoneInfo) -> ColumnElement[str]
     """
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        return func.to_char(func.timezone(zone.key, column), "YYYY-MM-DD")
+        return cast(func.timezone(zone.key, column), Date)
     offset = _fixed_offset(period, zone)
     if offset is None:
         return func.hotline_local_day(column, zone.key)
@@ -123,11 +136,6 @@ def figures(period: Period, zone: ZoneInfo, at: datetime | None = None) -> Figur
             _count(Call.satisfaction >= 4),
         ).where(Call.line == "public", _within(Call.started_at, start, end))
     ).one()
-    reached = db.session.scalar(
-        select(func.count(func.distinct(QueueVisit.call_id))).where(
-            _within(QueueVisit.entered_at, start, end), QueueVisit.callback_id.is_(None)
-        )
-    )
     repeat = db.session.scalar(
         select(func.count()).select_from(
             select(Call.from_number)
@@ -149,11 +157,12 @@ def figures(period: Period, zone: ZoneInfo, at: datetime | None = None) -> Figur
         ).all()
     )
     tickets = _ticket_figures(start, end, at)
+    queue = queue_metrics(start, end)
     return Figures(
         period=period,
         calls=calls,
-        reached_queue=reached or 0,
-        queue=queue_metrics(start, end),
+        reached_queue=queue.callers,
+        queue=queue,
         voicemails=voicemails,
         satisfaction=float(rating_mean) if rating_mean is not None else None,
         ratings=rated,
@@ -350,11 +359,23 @@ def ticket_counts(
             column != "",
             Ticket.state != TicketState.discarded.value,
             *where,
-            or_(*(_within(Ticket.created_at, *bounds) for bounds in ranges.values())),
+            or_(*(_within(Ticket.created_at, *span) for span in _spans(ranges.values()))),
         )
         .group_by(column)
     ).all()
     return {row[0]: dict(zip(ranges, row[1:], strict=True)) for row in rows}
+
+
+def _spans(bounds: Any) -> list[tuple[datetime, datetime]]:
+    """Ranges merged where they touch or overlap: nine consecutive weeks are one index range
+    scan for the database, not an OR of nine."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(bounds):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def ranked(dimension: str, period: Period, zone: ZoneInfo, limit: int | None = 10) -> list[Ranked]:
@@ -394,62 +415,78 @@ class DayRow:
     tickets: int
 
 
+def _by_day(
+    column: Any, period: Period, zone: ZoneInfo, *where: ColumnElement[bool], counts: tuple = ()
+) -> dict[str, tuple[int, ...]]:
+    """{'YYYY-MM-DD': (count, *conditional counts)} of the rows whose `column` falls on each
+    local day of the period, counted by the database.
+
+    PostgreSQL counts each day as its own index range (a correlated subquery per day over
+    `unnest` of the exact local-midnight bounds): no time-zone arithmetic per row, which made
+    a year's series 3× slower. SQLite groups on the local date of each row.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _by_day_ranges(column, period, zone, *where, counts=counts)
+    start, end = period.bounds(zone)
+    day = local_day(column, period, zone)
+    rows = db.session.execute(
+        select(day, func.count(), *(_count(c) for c in counts))
+        .where(_within(column, start, end), *where)
+        .group_by(day)
+    ).all()
+    return {str(row[0]): tuple(row[1:]) for row in rows}
+
+
+def _by_day_ranges(
+    column: Any, period: Period, zone: ZoneInfo, *where: ColumnElement[bool], counts: tuple = ()
+) -> dict[str, tuple[int, ...]]:
+    bounds = [Period(day, day).bounds(zone) for day in period.each_day()]
+    moments = ARRAY(DateTime(timezone=True))
+    days_ = (
+        func.unnest(
+            bindparam("day_starts", [lo for lo, _ in bounds], type_=moments),
+            bindparam("day_ends", [hi for _, hi in bounds], type_=moments),
+        )
+        .table_valued("lo", "hi", with_ordinality="n")
+        .render_derived()
+    )
+    measures = [
+        select(func.count())
+        .where(column >= days_.c.lo, column < days_.c.hi, *where, *extra)
+        .scalar_subquery()
+        for extra in ([], *([c] for c in counts))
+    ]
+    rows = db.session.execute(select(days_.c.n, *measures).order_by(days_.c.n)).all()
+    return {
+        day.isoformat(): tuple(row[1:]) for day, row in zip(period.each_day(), rows, strict=True)
+    }
+
+
 def daily(period: Period, zone: ZoneInfo) -> list[DayRow]:
     """Calls, answered, abandoned, voicemails and tickets per local day (days with nothing
     included, as zeros), each counted by the database grouped on the local date."""
-    start, end = period.bounds(zone)
-    call_day = local_day(Call.started_at, period, zone)
-    calls = dict(
-        db.session.execute(
-            select(call_day, func.count())
-            .where(Call.line == "public", _within(Call.started_at, start, end))
-            .group_by(call_day)
-        ).all()
+    calls = _by_day(Call.started_at, period, zone, Call.line == "public")
+    visits = _by_day(
+        QueueVisit.entered_at,
+        period,
+        zone,
+        QueueVisit.callback_id.is_(None),
+        counts=(QueueVisit.result == QueueResult.BRIDGED, QueueVisit.result == QueueResult.HANGUP),
     )
-    visit_day = local_day(QueueVisit.entered_at, period, zone)
-    visits = {
-        row[0]: row[1:]
-        for row in db.session.execute(
-            select(
-                visit_day,
-                _count(QueueVisit.result == QueueResult.BRIDGED),
-                _count(QueueVisit.result == QueueResult.HANGUP),
-            )
-            .where(_within(QueueVisit.entered_at, start, end), QueueVisit.callback_id.is_(None))
-            .group_by(visit_day)
-        ).all()
-    }
-    voicemail_day = local_day(Voicemail.created_at, period, zone)
-    voicemails = dict(
-        db.session.execute(
-            select(voicemail_day, func.count())
-            .where(_within(Voicemail.created_at, start, end))
-            .group_by(voicemail_day)
-        ).all()
-    )
-    ticket_day = local_day(Ticket.created_at, period, zone)
-    tickets = dict(
-        db.session.execute(
-            select(ticket_day, func.count())
-            .where(
-                _within(Ticket.created_at, start, end),
-                Ticket.state != TicketState.discarded.value,
-            )
-            .group_by(ticket_day)
-        ).all()
-    )
+    voicemails = _by_day(Voicemail.created_at, period, zone)
+    tickets = _by_day(Ticket.created_at, period, zone, Ticket.state != TicketState.discarded.value)
     rows = []
     for day in period.each_day():
         key = day.isoformat()
-        answered, abandoned = visits.get(key, (0, 0))
+        _, answered, abandoned = visits.get(key, (0, 0, 0))
         rows.append(
             DayRow(
                 day,
-                calls.get(key, 0),
+                calls.get(key, (0,))[0],
                 answered,
                 abandoned,
-                voicemails.get(key, 0),
-                tickets.get(key, 0),
+                voicemails.get(key, (0,))[0],
+                tickets.get(key, (0,))[0],
             )
         )
     return rows

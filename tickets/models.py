@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.db import db, utcnow
@@ -37,7 +37,23 @@ class DiscardReason(StrEnum):
 
 class Ticket(db.Model):
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("partner", "partner_ref"),)
+    __table_args__ = (
+        UniqueConstraint("partner", "partner_ref"),
+        # the report figures, rankings and warnings of a period, read from the index alone
+        Index(
+            "ix_tickets_report",
+            "created_at",
+            "state",
+            "source",
+            "type",
+            "category",
+            "district",
+            "merchant",
+            "repeat_caller",
+            "due_at",
+            "resolved_at",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(32), unique=True)
