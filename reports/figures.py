@@ -345,15 +345,18 @@ TICKET_DIMENSIONS = {
 
 
 def ticket_counts(
-    column: Any, ranges: dict[str, tuple[datetime, datetime]], *where: ColumnElement[bool]
+    column: Any,
+    ranges: dict[str, tuple[datetime, datetime]],
+    *where: ColumnElement[bool],
+    at_least: tuple[str, int] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Tickets (not discarded, meeting `where`) per value of `column` in each named range, in
-    one query: the ranges are counted side by side with conditional sums over their union."""
-    sums = [
-        _count(_within(Ticket.created_at, *bounds)).label(name) for name, bounds in ranges.items()
-    ]
+    one query: the ranges are counted side by side with conditional sums over their union.
+    `at_least=(range, n)` keeps only the values with n or more tickets in that range."""
+    sums = {name: _count(_within(Ticket.created_at, *span)) for name, span in ranges.items()}
+    having = [sums[at_least[0]] >= at_least[1]] if at_least else []
     rows = db.session.execute(
-        select(column, *sums)
+        select(column, *(total.label(name) for name, total in sums.items()))
         .where(
             column.is_not(None),
             column != "",
@@ -362,6 +365,7 @@ def ticket_counts(
             or_(*(_within(Ticket.created_at, *span) for span in _spans(ranges.values()))),
         )
         .group_by(column)
+        .having(*having)
     ).all()
     return {row[0]: dict(zip(ranges, row[1:], strict=True)) for row in rows}
 

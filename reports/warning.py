@@ -14,7 +14,6 @@ All counts come from one grouped query per dimension with a conditional sum per 
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -63,12 +62,14 @@ def assess(
     z_threshold: float,
 ) -> Warning | None:
     """The warning for one value, or None when its count is within normal fluctuation."""
-    mean = statistics.fmean(baseline) if baseline else 0.0
-    sd = statistics.pstdev(baseline) if len(baseline) > 1 else 0.0
+    if count < min_count:
+        return None
+    mean = sum(baseline) / len(baseline) if baseline else 0.0
+    sd = math.sqrt(sum((x - mean) ** 2 for x in baseline) / len(baseline)) if baseline else 0.0
     spread = max(sd, math.sqrt(mean), 1.0)
     z = (count - mean) / spread
     p = poisson_tail(count, max(mean, 0.5))
-    if count < min_count or z < z_threshold or p >= POISSON_ALPHA:
+    if z < z_threshold or p >= POISSON_ALPHA:
         return None
     return Warning(dimension, value, count, mean, sd, z, p, baseline, week.first, week.last)
 
@@ -85,7 +86,8 @@ def warnings(
         ranges[f"w{back}"] = shifted.bounds(zone)
     found = []
     for dimension in DIMENSIONS:
-        counts = ticket_counts(TICKET_DIMENSIONS[dimension], ranges)
+        # only values with enough tickets this week come back from the database
+        counts = ticket_counts(TICKET_DIMENSIONS[dimension], ranges, at_least=("w0", min_count))
         for value, by_week in counts.items():
             baseline = [by_week[f"w{back}"] for back in range(BASELINE_WEEKS, 0, -1)]
             warning = assess(
