@@ -209,6 +209,13 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("report_language")
+    @classmethod
+    def _report_language(cls, value: str) -> str:
+        if value not in ("zh-CN", "en-US"):
+            raise ValueError(f"REPORT_LANGUAGE must be zh-CN or en-US (got {value!r})")
+        return value
+
     @field_validator("twilio_api_base_url")
     @classmethod
     def _api_url(cls, value: str) -> str:

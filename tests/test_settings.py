@@ -49,6 +49,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("TRUSTED_PROXY_HOPS", "-1", "TRUSTED_PROXY_HOPS"),
         ("HOTLINE_ENV", "staging", "HOTLINE_ENV"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
+        ("REPORT_LANGUAGE", "fr-FR", "REPORT_LANGUAGE must be zh-CN or en-US"),
+        ("WARNING_MIN_COUNT", "0", "WARNING_MIN_COUNT"),
     ],
 )
 def test_bad_values_name_the_variable(

@@ -1,5 +1,5 @@
-"""The scheduler process: RQ's cron scheduler carries the reconciler, retention and callback
-dispatcher jobs."""
+"""The scheduler process: RQ's cron scheduler carries the reconciler, retention, callback
+dispatcher, overdue digest and report jobs."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:  # 
         "workers.jobs.delete_expired_audio": 6 * 3600,
         "workers.jobs.dispatch_callbacks": 30,
         "workers.jobs.overdue_digest": 86400,
+        "workers.jobs.generate_reports": 3600,
     }
 
 
