@@ -11,11 +11,12 @@ from spectree import Response as Responses
 from werkzeug.exceptions import BadRequest, NotFound
 
 from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
-from hotline.db import db, utcnow
+from hotline.db import db
 from hotline.models import Role
 from reports import documents, figures, warning
 from reports.models import Report
-from reports.periods import PeriodError, days
+from reports.periods import PeriodError, days, parse_day
+from tickets.lifecycle import now
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 json_errors(bp)
@@ -108,7 +109,7 @@ def _zone():  # noqa: ANN202
 
 
 def _today() -> date:
-    return utcnow().astimezone(_zone()).date()
+    return now().astimezone(_zone()).date()
 
 
 @bp.get("/summary")
@@ -160,9 +161,9 @@ def warnings() -> Response:
     settings = current_app.config["HOTLINE_SETTINGS"]
     raw = request.args.get("to")
     try:
-        last = date.fromisoformat(raw) if raw else _today()
-    except ValueError:
-        raise BadRequest("`to` must be a date like 2026-11-22") from None
+        last = parse_day(raw) if raw else _today()
+    except PeriodError as exc:
+        raise BadRequest(str(exc)) from None
     found = warning.warnings(last, settings.zone, settings.warning_min_count, settings.warning_z)
     return jsonify(
         {

@@ -12,9 +12,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from hotline.db import db, utcnow
+from hotline.db import db
 from reports import documents, environment, figures, stars, warning
 from reports.periods import PeriodError, days, month, month_of
+from tickets.lifecycle import now
 
 OUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -29,7 +30,7 @@ def _settings():  # noqa: ANN202
 
 
 def _today() -> date:
-    return utcnow().astimezone(_settings().zone).date()
+    return now().astimezone(_settings().zone).date()
 
 
 def _generate(kind: str, key: str, out: Path | None) -> None:
@@ -54,7 +55,7 @@ def _generate(kind: str, key: str, out: Path | None) -> None:
 )
 def weekly(week: str | None, out: Path | None) -> None:
     """Generate and store the weekly flash report (周快报)."""
-    key = week or documents.last_complete(utcnow(), _settings().zone)[0].key
+    key = week or documents.last_complete(now(), _settings().zone)[0].key
     _generate("weekly", key, out)
 
 
@@ -65,7 +66,7 @@ def weekly(week: str | None, out: Path | None) -> None:
 )
 def monthly(month_key: str | None, out: Path | None) -> None:
     """Generate and store the monthly analysis (月分析)."""
-    key = month_key or documents.last_complete(utcnow(), _settings().zone)[1].key
+    key = month_key or documents.last_complete(now(), _settings().zone)[1].key
     _generate("monthly", key, out)
 
 

@@ -43,10 +43,11 @@ from sqlalchemy import (
     select,
 )
 
-from hotline.db import db, utcnow
+from hotline.db import db
 from ivr.metrics import QueueMetrics, queue_metrics
 from ivr.models import Call, QueueResult, QueueVisit
 from reports.periods import Period
+from tickets.lifecycle import now
 from tickets.models import Ticket, TicketState
 from voicemail.models import Voicemail
 
@@ -127,7 +128,7 @@ class Figures:
 def figures(period: Period, zone: ZoneInfo, at: datetime | None = None) -> Figures:
     """Every figure of `period`; `at` is "now" for the overdue count (default: the clock)."""
     start, end = period.bounds(zone)
-    at = at or utcnow()
+    at = at or now()
     calls, rated, rating_mean, satisfied = db.session.execute(
         select(
             func.count(),

@@ -13,8 +13,16 @@ WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+FIRST_YEAR, LAST_YEAR = 1971, 9998  # room for "a year earlier" and "the week before"
+
+
 class PeriodError(ValueError):
     """A period that cannot be read; the message says the expected form."""
+
+
+def _check_year(year: int, key: object) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"reports cover the years {FIRST_YEAR} to {LAST_YEAR} (got {key!r})")
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,7 @@ def week(key: str) -> Period:
     if not match:
         raise PeriodError(f"a week is written like 2026-W47 (got {key!r})")
     year, number = int(match[1]), int(match[2])
+    _check_year(year, key)
     if not 1 <= number <= _weeks_in(year):
         raise PeriodError(f"{year} has weeks 1 to {_weeks_in(year)} (got {key!r})")
     first = date.fromisocalendar(year, number, 1)
@@ -102,6 +111,7 @@ def month(key: str) -> Period:
     match = MONTH.match(key.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise PeriodError(f"a month is written like 2026-11 (got {key!r})")
+    _check_year(int(match[1]), key)
     first = date(int(match[1]), int(match[2]), 1)
     following = (first + timedelta(days=32)).replace(day=1)
     return Period(first, following - timedelta(days=1), "month")
@@ -113,13 +123,20 @@ def day(value: date) -> Period:
 
 def days(first: str, last: str) -> Period:
     """Two ISO dates, as the date picker sends them."""
-    try:
-        start, end = date.fromisoformat(first), date.fromisoformat(last)
-    except ValueError:
-        raise PeriodError(f"dates are written like 2026-11-23 (got {first!r}, {last!r})") from None
+    start, end = parse_day(first), parse_day(last)
     if (end - start).days > 400:
         raise PeriodError("a report covers at most 400 days")
     return Period(start, end, "day" if start == end else "range")
+
+
+def parse_day(raw: str) -> date:
+    """An ISO date within the years reports cover."""
+    try:
+        found = date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise PeriodError(f"dates are written like 2026-11-23 (got {raw!r})") from None
+    _check_year(found.year, raw)
+    return found
 
 
 def week_of(value: date) -> Period:

@@ -1,6 +1,7 @@
 """Assembling a report: the figures of a period beside the period before and a year earlier,
 the daily series, rankings, warnings, stars and index, as tables and charts. The dashboard,
-the CSV downloads, the API and the weekly/monthly documents all call `assemble`."""
+its CSV downloads and the weekly/monthly documents all call `assemble` (the API and the CLI
+read the same figures from `reports.figures` directly)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-from hotline.db import utcnow
 from hotline.settings import Settings
 from reports import charts, environment, figures, stars, tables, warning
-from reports.periods import Period
+from reports.periods import Period, month_of
 from reports.tables import Table, Translate
+from tickets.lifecycle import now
 from tickets.suggest import current_suggester
 
 TOP = 10
@@ -23,7 +24,7 @@ TOP = 10
 class Assembled:
     period: Period
     comparison: figures.Comparison
-    warnings: list[warning.Warning]
+    warnings: list[warning.EarlyWarning]
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, Markup] = field(default_factory=dict)
     index_month: str | None = None
@@ -58,7 +59,7 @@ def assemble(
     at: datetime | None = None,
 ) -> Assembled:
     zone = settings.zone
-    at = at or utcnow()
+    at = at or now()
     category_name, value_name = namer(language)
     comparison = figures.compare(period, zone, at)
     current = comparison.current
@@ -111,8 +112,9 @@ def assemble(
         tables.overdue(at, zone, t),
     ):
         report.tables[table.id] = table
-    if with_stars:
-        report.tables["stars"] = tables.stars(stars.operator_stars(period, zone), t)
+    if with_stars:  # stars are monthly: the calendar month of the range's last day
+        month = month_of(period.last)
+        report.tables["stars"] = tables.stars(stars.operator_stars(month, zone), month.key, t)
     months = environment.months_with_data()
     in_period = [
         m for m in months if period.first.strftime("%Y-%m") <= m <= period.last.strftime("%Y-%m")

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from hotline.db import db
 from reports.environment import IndexRow
-from reports.figures import Comparison, DayRow, Ranked
+from reports.figures import UNRESOLVED, Comparison, DayRow, Ranked
 from reports.stars import Stars
-from reports.warning import Warning
+from reports.warning import EarlyWarning
 from tickets.models import Ticket
 from tickets.privacy import mask_number
 
@@ -72,7 +72,7 @@ def change(value: float | None, how: str = "count") -> str:
     return f"{value * 100:+.1f}%"
 
 
-def shown(key: str, how: str, value: float | int | None) -> str:
+def shown(how: str, value: float | int | None) -> str:
     if how == "rate":
         return percent(value)
     if how == "mean":
@@ -108,10 +108,10 @@ def headline(comparison: Comparison, t: Translate) -> Table:
         table.rows.append(
             [
                 t(f"m_{row.key}"),
-                shown(row.key, row.how, row.value),
-                shown(row.key, row.how, row.previous),
+                shown(row.how, row.value),
+                shown(row.how, row.previous),
                 change(row.growth, row.how),
-                shown(row.key, row.how, row.year_ago),
+                shown(row.how, row.year_ago),
                 change(row.growth_year, row.how),
             ]
         )
@@ -202,7 +202,7 @@ def breakdown(
     return table
 
 
-def warnings(found: list[Warning], name_of: Callable[[str, str], str], t: Translate) -> Table:
+def warnings(found: list[EarlyWarning], name_of: Callable[[str, str], str], t: Translate) -> Table:
     table = Table(
         "warnings",
         t("r_warnings"),
@@ -231,10 +231,10 @@ def warnings(found: list[Warning], name_of: Callable[[str, str], str], t: Transl
     return table
 
 
-def stars(rated: list[Stars], t: Translate) -> Table:
+def stars(rated: list[Stars], month: str, t: Translate) -> Table:
     table = Table(
         "stars",
-        t("r_stars"),
+        f"{t('r_stars')} {month}",
         [
             t("r_operator"),
             t("m_answered"),
@@ -303,8 +303,6 @@ def environment(rows: list[IndexRow], name_of: Callable[[str], str], t: Translat
 
 def overdue(at: datetime, zone: ZoneInfo, t: Translate, limit: int = 50) -> Table:
     """Open and dispatched tickets past their due date now, the longest overdue first."""
-    from reports.figures import UNRESOLVED
-
     table = Table(
         "overdue",
         t("r_overdue_list"),

@@ -27,7 +27,7 @@ DIMENSIONS = ("category", "district", "merchant")
 
 
 @dataclass(frozen=True)
-class Warning:
+class EarlyWarning:
     dimension: str
     value: str
     count: int
@@ -60,7 +60,7 @@ def assess(
     week: Period,
     min_count: int,
     z_threshold: float,
-) -> Warning | None:
+) -> EarlyWarning | None:
     """The warning for one value, or None when its count is within normal fluctuation."""
     if count < min_count:
         return None
@@ -71,12 +71,12 @@ def assess(
     p = poisson_tail(count, max(mean, 0.5))
     if z < z_threshold or p >= POISSON_ALPHA:
         return None
-    return Warning(dimension, value, count, mean, sd, z, p, baseline, week.first, week.last)
+    return EarlyWarning(dimension, value, count, mean, sd, z, p, baseline, week.first, week.last)
 
 
 def warnings(
     last_day: date, zone: ZoneInfo, min_count: int = 10, z_threshold: float = 3.0
-) -> list[Warning]:
+) -> list[EarlyWarning]:
     """Warnings for the 7 days ending on `last_day` (an ISO week when it is a Sunday),
     strongest first."""
     week = Period(last_day - timedelta(days=6), last_day, "week")

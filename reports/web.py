@@ -20,13 +20,14 @@ from flask import (
 from flask_login import current_user, login_required
 
 from hotline.admin_web import admin_required, audit
-from hotline.db import db, utcnow
+from hotline.db import db
 from hotline.i18n import current_language, t
 from hotline.models import Role
 from reports import documents, environment, tables
 from reports.models import Report
 from reports.periods import Period, PeriodError, days, month_of, week_of
 from reports.service import assemble, namer
+from tickets.lifecycle import now
 
 bp = Blueprint("reports_web", __name__, template_folder="templates")
 
@@ -43,7 +44,7 @@ def _settings():  # noqa: ANN202
 
 
 def _today() -> date:
-    return utcnow().astimezone(_settings().zone).date()
+    return now().astimezone(_settings().zone).date()
 
 
 def presets(today: date) -> list[tuple[str, Period]]:
@@ -124,7 +125,7 @@ def document_list() -> str:
     """The stored weekly flash reports and monthly analyses, newest first."""
     _require_reader()
     today = _today()
-    week, month = documents.last_complete(utcnow(), _settings().zone)
+    week, month = documents.last_complete(now(), _settings().zone)
     return render_template(
         "reports/documents.html",
         reports=documents.listed(),

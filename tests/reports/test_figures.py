@@ -216,5 +216,12 @@ def test_periods() -> None:
             week(bad)
     with pytest.raises(PeriodError, match="before the start"):
         days("2026-11-23", "2026-11-01")
+    for outside in (
+        lambda: week("0000-W01"),
+        lambda: month("9999-12"),
+        lambda: days("9999-12-31", "9999-12-31"),
+    ):
+        with pytest.raises(PeriodError, match="reports cover the years 1971 to 9998"):
+            outside()
     with pytest.raises(PeriodError, match="400 days"):
         days("2024-01-01", "2026-01-01")

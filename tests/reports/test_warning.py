@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.accounts import create_user
+from hotline.accounts import create_user, issue_token
 from hotline.db import db
 from reports.warning import assess, poisson_tail, warnings
 from tests.reports import data
@@ -103,3 +103,19 @@ def test_a_warning_links_to_the_tickets_behind_it(app, client, spike) -> None:  
     assert link in page.text
     tickets = client.get(link.replace("&amp;", "&"))
     assert f"({FOOD_NOW})" in tickets.text  # the list's total: exactly the tickets behind it
+
+
+def test_warnings_api(app, client, spike) -> None:  # noqa: ANN001
+    with app.app_context():
+        create_user("maria", "manager", password="manager-pw")
+        token = issue_token("maria").token
+    headers = {"Authorization": f"Bearer {token}"}
+    found = client.get("/api/v1/reports/warnings?to=2026-11-22", headers=headers)
+    assert found.status_code == 200
+    food = next(item for item in found.json["items"] if item["value"] == "food")
+    assert (food["count"], food["weeks"], food["first"]) == (FOOD_NOW, FOOD, "2026-11-16")
+    quiet = client.get("/api/v1/reports/warnings?to=2026-10-04", headers=headers)
+    assert quiet.json["items"] == []
+    outside = client.get("/api/v1/reports/warnings?to=0001-01-01", headers=headers)
+    assert outside.status_code == 400
+    assert "1971" in outside.json["error"]
