@@ -61,16 +61,13 @@ def presets(today: date) -> list[tuple[str, Period]]:
 
 
 def _period() -> Period:
-    """The range in the query (`from`, `to`), else this month so far; a bad range is an
-    error the page names (400), never a guess."""
+    """The range in the query (`from`, `to`), else this month so far (PeriodError when the
+    range cannot be read)."""
     today = _today()
     first, last = request.args.get("from", ""), request.args.get("to", "")
     if not first and not last:
         return Period(today.replace(day=1), today)
-    try:
-        return days(first or last, last or first)
-    except PeriodError as exc:
-        abort(400, description=str(exc))
+    return days(first or last, last or first)
 
 
 def _assembled(period: Period):  # noqa: ANN202
@@ -85,13 +82,20 @@ def _assembled(period: Period):  # noqa: ANN202
 
 @bp.get("/reports")
 @login_required
-def dashboard() -> str:
+def dashboard() -> tuple[str, int]:
     """Figures, charts and tables for a date range."""
     _require_reader()
-    period = _period()
+    status = 200
+    try:
+        period = _period()
+    except PeriodError as exc:  # say what is wrong beside the picker, show this month
+        flash(str(exc))
+        status = 400
+        today = _today()
+        period = Period(today.replace(day=1), today)
     report = _assembled(period)
     query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
-    return render_template(
+    page = render_template(
         "reports/dashboard.html",
         report=report,
         period=period,
@@ -100,6 +104,7 @@ def dashboard() -> str:
         zone=_settings().timezone,
         is_admin=current_user.role == Role.admin.value,
     )
+    return page, status
 
 
 @bp.get("/reports/csv/<table_id>")
@@ -107,7 +112,10 @@ def dashboard() -> str:
 def table_csv(table_id: str) -> Response:
     """One dashboard table as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese)."""
     _require_reader()
-    period = _period()
+    try:
+        period = _period()
+    except PeriodError as exc:
+        abort(400, description=str(exc))
     report = _assembled(period)
     if table_id not in report.tables:
         abort(404)

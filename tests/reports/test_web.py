@@ -145,7 +145,8 @@ def test_bad_ranges_and_roles(client, november) -> None:  # noqa: ANN001
     login(client, "maria", "manager-pw")
     backwards = client.get("/reports?from=2026-11-30&to=2026-11-01")
     assert backwards.status_code == 400
-    assert "before the start date" in backwards.text
+    assert "before the start date" in backwards.text  # said beside the picker,
+    assert 'id="picker"' in backwards.text  # on the dashboard of this month so far
     assert client.get("/reports?from=yesterday&to=today").status_code == 400
     assert client.get(f"/reports/csv/nonsense?{RANGE}").status_code == 404
     assert client.get(f"/reports/csv/stars?{RANGE}").status_code == 404  # admins only
