@@ -3,8 +3,6 @@ monthly documents (list, generate). Managers and admins."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
@@ -14,9 +12,9 @@ from hotline.api import ErrorBody, FieldError, error_responses, json_errors, req
 from hotline.db import db
 from hotline.models import Role
 from reports import documents, figures, warning
+from reports.figures import local_today
 from reports.models import Report
 from reports.periods import PeriodError, days, parse_day
-from tickets.lifecycle import now
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 json_errors(bp)
@@ -108,10 +106,6 @@ def _zone():  # noqa: ANN202
     return current_app.config["HOTLINE_SETTINGS"].zone
 
 
-def _today() -> date:
-    return now().astimezone(_zone()).date()
-
-
 @bp.get("/summary")
 @require_role(Role.manager)
 @spec.validate(
@@ -122,7 +116,7 @@ def _today() -> date:
 def summary() -> Response:
     """Every figure of the local days `from`..`to` (default: this month so far), with growth
     against the period before and the same period a year earlier."""
-    today = _today()
+    today = local_today(_zone())
     first = request.args.get("from") or today.replace(day=1).isoformat()
     try:
         period = days(first, request.args.get("to") or max(first, today.isoformat()))
@@ -161,7 +155,7 @@ def warnings() -> Response:
     settings = current_app.config["HOTLINE_SETTINGS"]
     raw = request.args.get("to")
     try:
-        last = parse_day(raw) if raw else _today()
+        last = parse_day(raw) if raw else local_today(_zone())
     except PeriodError as exc:
         raise BadRequest(str(exc)) from None
     found = warning.warnings(last, settings.zone, settings.warning_min_count, settings.warning_z)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import click
@@ -14,6 +13,7 @@ from flask.cli import AppGroup
 
 from hotline.db import db
 from reports import documents, environment, figures, stars, warning
+from reports.figures import local_today
 from reports.periods import PeriodError, days, month, month_of
 from tickets.lifecycle import now
 
@@ -27,10 +27,6 @@ def report() -> None:
 
 def _settings():  # noqa: ANN202
     return current_app.config["HOTLINE_SETTINGS"]
-
-
-def _today() -> date:
-    return now().astimezone(_settings().zone).date()
 
 
 def _generate(kind: str, key: str, out: Path | None) -> None:
@@ -86,7 +82,7 @@ def list_documents() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def summary(first: str | None, last: str | None, as_json: bool) -> None:
     """The headline figures of a date range with growth (previous period, a year earlier)."""
-    today = _today()
+    today = local_today(_settings().zone)
     try:
         period = days(first or today.replace(day=1).isoformat(), last or today.isoformat())
     except PeriodError as exc:
@@ -120,7 +116,7 @@ def warnings_command(week: str | None) -> None:
 
     settings = _settings()
     try:
-        last = parse_week(week).last if week else _today()
+        last = parse_week(week).last if week else local_today(_settings().zone)
     except PeriodError as exc:
         raise click.BadParameter(str(exc)) from None
     found = warning.warnings(last, settings.zone, settings.warning_min_count, settings.warning_z)
@@ -138,7 +134,7 @@ def warnings_command(week: str | None) -> None:
 def stars_command(month_key: str | None) -> None:
     """Operator star ratings (星级话务员) for a month."""
     try:
-        period = month(month_key) if month_key else month_of(_today())
+        period = month(month_key) if month_key else month_of(local_today(_settings().zone))
     except PeriodError as exc:
         raise click.BadParameter(str(exc)) from None
     for s in stars.operator_stars(period, _settings().zone):

@@ -55,6 +55,11 @@ WITHHELD = ("", "anonymous", "Anonymous", "restricted", "unknown", "+266696687")
 UNRESOLVED = (TicketState.open.value, TicketState.dispatched.value)
 
 
+def local_today(zone: ZoneInfo) -> date:
+    """Today in the hotline's time zone, by the app's clock."""
+    return now().astimezone(zone).date()
+
+
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 

@@ -24,6 +24,7 @@ from hotline.db import db
 from hotline.i18n import current_language, t
 from hotline.models import Role
 from reports import documents, environment, tables
+from reports.figures import local_today
 from reports.models import Report
 from reports.periods import Period, PeriodError, days, month_of, week_of
 from reports.service import assemble, namer
@@ -43,10 +44,6 @@ def _settings():  # noqa: ANN202
     return current_app.config["HOTLINE_SETTINGS"]
 
 
-def _today() -> date:
-    return now().astimezone(_settings().zone).date()
-
-
 def presets(today: date) -> list[tuple[str, Period]]:
     """The date picker's shortcuts."""
     last_week = week_of(today - timedelta(days=7))
@@ -63,7 +60,7 @@ def presets(today: date) -> list[tuple[str, Period]]:
 def _period() -> Period:
     """The range in the query (`from`, `to`), else this month so far (PeriodError when the
     range cannot be read)."""
-    today = _today()
+    today = local_today(_settings().zone)
     first, last = request.args.get("from", ""), request.args.get("to", "")
     if not first and not last:
         return Period(today.replace(day=1), today)
@@ -91,7 +88,7 @@ def dashboard() -> tuple[str, int]:
     except PeriodError as exc:  # say what is wrong beside the picker, show this month
         flash(str(exc))
         status = 400
-        today = _today()
+        today = local_today(_settings().zone)
         period = Period(today.replace(day=1), today)
     report = _assembled(period)
     query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
@@ -100,7 +97,7 @@ def dashboard() -> tuple[str, int]:
         report=report,
         period=period,
         query=query,
-        presets=presets(_today()),
+        presets=presets(local_today(_settings().zone)),
         zone=_settings().timezone,
         is_admin=current_user.role == Role.admin.value,
     )
@@ -132,7 +129,7 @@ def table_csv(table_id: str) -> Response:
 def document_list() -> str:
     """The stored weekly flash reports and monthly analyses, newest first."""
     _require_reader()
-    today = _today()
+    today = local_today(_settings().zone)
     week, month = documents.last_complete(now(), _settings().zone)
     return render_template(
         "reports/documents.html",
