@@ -3,6 +3,7 @@ complaint growth minus spending growth computed by hand."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,6 +41,13 @@ def test_parse_accepts_keys_and_names_and_excel_encodings(app) -> None:  # noqa:
         ("旅游消费", 8.0, ["travel"]),
     ]
     assert environment.parse(CSV.encode("gb18030"), known) == rows
+
+
+def test_the_shipped_example_loads(app) -> None:  # noqa: ANN001
+    """The README uploads reports/data/sector-growth-example.csv: it must stay valid."""
+    example = Path(environment.__file__).parent / "data" / "sector-growth-example.csv"
+    rows = environment.parse(example.read_bytes(), names(app))
+    assert {r.sector for r in rows} >= {"网上零售额", "社会消费品零售总额"}
 
 
 def test_a_bad_file_names_every_bad_line(app) -> None:  # noqa: ANN001
