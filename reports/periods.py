@@ -27,7 +27,8 @@ def _check_year(year: int, key: object) -> None:
 
 @dataclass(frozen=True)
 class Period:
-    """The local days `first`..`last` (both included). `kind` is day, week, month or range."""
+    """The local days `first`..`last` (both included). `kind` is day, week, month,
+    month-to-date (the 1st to a day of the same month) or range."""
 
     first: date
     last: date
@@ -60,10 +61,15 @@ class Period:
         return start, end
 
     def previous(self) -> Period:
-        """The period just before: the week before, the month before, or as many days."""
+        """The period just before: the week before, the month before, the same days of the
+        month before, or as many days."""
         if self.kind == "month":
             last = self.first - timedelta(days=1)
             return Period(last.replace(day=1), last, "month")
+        if self.kind == "month-to-date":  # 1–23 November → 1–23 October (or to its end)
+            before = month_of(self.first - timedelta(days=1))
+            last = before.first + timedelta(days=min(self.days, before.days) - 1)
+            return Period(before.first, last, "month" if last == before.last else self.kind)
         return Period(
             self.first - timedelta(days=self.days), self.first - timedelta(days=1), self.kind
         )
@@ -126,7 +132,16 @@ def days(first: str, last: str) -> Period:
     start, end = parse_day(first), parse_day(last)
     if (end - start).days > 400:
         raise PeriodError("a report covers at most 400 days")
-    return Period(start, end, "day" if start == end else "range")
+    if start == end:
+        return Period(start, end, "day")
+    # a whole ISO week or calendar month is compared like one: with the week or month before
+    if start.isoweekday() == 1 and (end - start).days == 6:
+        return Period(start, end, "week")
+    if start.day == 1 and end == month_of(start).last:
+        return Period(start, end, "month")
+    if start.day == 1 and (end.year, end.month) == (start.year, start.month):
+        return Period(start, end, "month-to-date")
+    return Period(start, end)
 
 
 def parse_day(raw: str) -> date:

@@ -66,10 +66,14 @@ def change(value: float | None, how: str = "count") -> str:
     if value is None:
         return NOTHING
     if how == "rate":
-        return f"{value * 100:+.1f} pt"
-    if how == "mean":
-        return f"{value:+.2f}"
-    return f"{value * 100:+.1f}%"
+        shown = f"{value * 100:+.1f} pt"
+    elif how == "mean":
+        shown = f"{value:+.2f}"
+    else:
+        shown = f"{value * 100:+.1f}%"
+    if shown.startswith("-") and not any(digit in shown for digit in "123456789"):
+        shown = "+" + shown[1:]  # a change that rounds to nothing is not a fall
+    return shown
 
 
 def shown(how: str, value: float | int | None) -> str:

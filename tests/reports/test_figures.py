@@ -134,6 +134,14 @@ def test_growth_against_the_week_before_and_a_year_earlier(app, week_of_data) ->
     assert rows["answered"].growth is None  # 0 the week before: no relative change
 
 
+def test_a_change_that_rounds_to_nothing_is_not_a_fall() -> None:
+    assert tables.change(-0.00001, "mean") == "+0.00"
+    assert tables.change(-0.0004, "rate") == "+0.0 pt"
+    assert tables.change(-0.5, "rate") == "-50.0 pt"
+    assert tables.change(-1.0) == "-100.0%"
+    assert tables.change(None) == "–"
+
+
 def test_headline_table_formats_what_the_figures_say(app, week_of_data) -> None:  # noqa: ANN001
     t = translator("en-US")
     with app.app_context():
@@ -211,6 +219,13 @@ def test_periods() -> None:
         date(2023, 2, 28), date(2023, 2, 28), "day"
     )
     assert week("2027-W01").year_before() == week("2026-W01")
+    # the date picker's whole weeks and months are compared as weeks and months
+    assert days("2026-11-16", "2026-11-22") == week("2026-W47")
+    assert days("2026-10-01", "2026-10-31").previous() == month("2026-09")
+    assert days("2026-11-02", "2026-11-22").previous() == days("2026-10-12", "2026-11-01")
+    assert days("2026-11-01", "2026-11-23").previous() == days("2026-10-01", "2026-10-23")
+    assert days("2026-03-01", "2026-03-31").previous() == month("2026-02")
+    assert days("2026-03-01", "2026-03-30").previous() == days("2026-02-01", "2026-02-28")
     for bad in ("2026-W54", "2026-47", "W47"):
         with pytest.raises(PeriodError):
             week(bad)

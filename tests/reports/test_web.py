@@ -166,7 +166,7 @@ def test_summary_api(app, client, november) -> None:  # noqa: ANN001
     assert (body["first"], body["last"], body["previous"]) == (
         "2026-11-01",
         "2026-11-30",
-        "2026-10-02..2026-10-31",
+        "2026-10",  # a whole month is compared with the month before
     )
     headline = {row["key"]: row for row in body["headline"]}
     assert headline["calls"]["value"] == 4
