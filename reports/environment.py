@@ -25,7 +25,7 @@ from sqlalchemy import select
 from hotline.db import db, utcnow
 from reports.figures import ticket_counts
 from reports.models import SectorGrowth
-from reports.periods import MONTH, month
+from reports.periods import MONTH, Period, month
 from tickets.models import Ticket, TicketType
 
 HEADER = ("month", "sector", "growth_percent", "categories")
@@ -156,6 +156,14 @@ def months_with_data() -> list[str]:
             select(SectorGrowth.month).distinct().order_by(SectorGrowth.month.desc())
         )
     )
+
+
+def month_for(period: Period, months: list[str]) -> str | None:
+    """The uploaded month the dashboard shows for a period: the latest inside it, else the
+    latest uploaded (`months` newest first), else None."""
+    first, last = f"{period.first:%Y-%m}", f"{period.last:%Y-%m}"
+    inside = [m for m in months if first <= m <= last]
+    return (inside or months or [None])[0]
 
 
 def environment_index(month_key: str, zone: ZoneInfo) -> list[IndexRow]:

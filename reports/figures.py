@@ -24,6 +24,8 @@ or a growth over nothing is None (shown as "–").
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -130,52 +132,94 @@ class Figures:
         return sum(self.voicemails.values())
 
 
-def figures(period: Period, zone: ZoneInfo, at: datetime | None = None) -> Figures:
-    """Every figure of `period`; `at` is "now" for the overdue count (default: the clock)."""
-    start, end = period.bounds(zone)
-    at = at or now()
-    calls, rated, rating_mean, satisfied = db.session.execute(
-        select(
-            func.count(),
-            func.count(Call.satisfaction),
-            func.avg(Call.satisfaction),
-            _count(Call.satisfaction >= 4),
-        ).where(Call.line == "public", _within(Call.started_at, start, end))
-    ).one()
-    repeat = db.session.scalar(
-        select(func.count()).select_from(
-            select(Call.from_number)
-            .where(
-                Call.line == "public",
-                _within(Call.started_at, start, end),
-                Call.from_number.not_in(WITHHELD),
-            )
-            .group_by(Call.from_number)
-            .having(func.count() >= 2)
-            .subquery()
-        )
+#: `run(function, *args)` → a future: how the parts of the figures are computed, one after
+#: another here (`inline`) or side by side in threads (`reports.service.parallel`).
+Runner = Callable[..., "Future[Any]"]
+
+
+def inline(function: Callable[..., Any], *args: Any) -> Future[Any]:
+    done: Future[Any] = Future()
+    done.set_result(function(*args))
+    return done
+
+
+def _call_figures(start: datetime, end: datetime) -> tuple[int, int, Any, int]:
+    """Calls, how many rated, the mean rating and how many rated 4 or 5."""
+    return tuple(
+        db.session.execute(
+            select(
+                func.count(),
+                func.count(Call.satisfaction),
+                func.avg(Call.satisfaction),
+                _count(Call.satisfaction >= 4),
+            ).where(Call.line == "public", _within(Call.started_at, start, end))
+        ).one()
     )
-    voicemails = dict(
+
+
+def _repeat_callers(start: datetime, end: datetime) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(
+                select(Call.from_number)
+                .where(
+                    Call.line == "public",
+                    _within(Call.started_at, start, end),
+                    Call.from_number.not_in(WITHHELD),
+                )
+                .group_by(Call.from_number)
+                .having(func.count() >= 2)
+                .subquery()
+            )
+        )
+        or 0
+    )
+
+
+def _voicemail_states(start: datetime, end: datetime) -> dict[str, int]:
+    return dict(
         db.session.execute(
             select(Voicemail.state, func.count())
             .where(_within(Voicemail.created_at, start, end))
             .group_by(Voicemail.state)
         ).all()
     )
-    tickets = _ticket_figures(start, end, at)
-    queue = queue_metrics(start, end)
+
+
+def _start_figures(period: Period, zone: ZoneInfo, at: datetime, run: Runner) -> dict[str, Any]:
+    """The independent parts of a period's figures, handed to `run`."""
+    start, end = period.bounds(zone)
+    return {
+        "calls": run(_call_figures, start, end),
+        "repeat": run(_repeat_callers, start, end),
+        "voicemails": run(_voicemail_states, start, end),
+        "tickets": run(_ticket_figures, start, end, at),
+        "queue": run(queue_metrics, start, end),
+    }
+
+
+def _finish_figures(period: Period, parts: dict[str, Any]) -> Figures:
+    calls, rated, rating_mean, satisfied = parts["calls"].result()
+    queue = parts["queue"].result()
     return Figures(
         period=period,
         calls=calls,
         reached_queue=queue.callers,
         queue=queue,
-        voicemails=voicemails,
+        voicemails=parts["voicemails"].result(),
         satisfaction=float(rating_mean) if rating_mean is not None else None,
         ratings=rated,
         satisfied_share=_ratio(satisfied, rated),
-        repeat_callers=repeat or 0,
-        **tickets,
+        repeat_callers=parts["repeat"].result(),
+        **parts["tickets"].result(),
     )
+
+
+def figures(
+    period: Period, zone: ZoneInfo, at: datetime | None = None, run: Runner = inline
+) -> Figures:
+    """Every figure of `period`; `at` is "now" for the overdue count (default: the clock)."""
+    return _finish_figures(period, _start_figures(period, zone, at or now(), run))
 
 
 def overdue_condition(at: datetime) -> ColumnElement[bool]:
@@ -187,6 +231,34 @@ def overdue_condition(at: datetime) -> ColumnElement[bool]:
             and_(Ticket.resolved_at.is_(None), Ticket.state.in_(UNRESOLVED), Ticket.due_at < at),
         ),
     )
+
+
+@dataclass(frozen=True)
+class OverdueTicket:
+    id: int
+    number: str | None
+    category: str | None
+    district: str | None
+    caller_number: str
+    due_at: datetime
+
+
+def overdue_tickets(at: datetime, limit: int = 50) -> list[OverdueTicket]:
+    """Open and dispatched tickets past their due date at `at`, the longest overdue first."""
+    rows = db.session.execute(
+        select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.category,
+            Ticket.district,
+            Ticket.caller_number,
+            Ticket.due_at,
+        )
+        .where(Ticket.state.in_(UNRESOLVED), Ticket.due_at < at)
+        .order_by(Ticket.due_at, Ticket.id)
+        .limit(limit)
+    ).all()
+    return [OverdueTicket(*row) for row in rows]
 
 
 def _ticket_figures(start: datetime, end: datetime, at: datetime) -> dict[str, Any]:
@@ -307,11 +379,27 @@ class Comparison:
     rows: list[HeadlineRow] = field(default_factory=list)
 
 
-def compare(period: Period, zone: ZoneInfo, at: datetime | None = None) -> Comparison:
+def compare(
+    period: Period, zone: ZoneInfo, at: datetime | None = None, run: Runner = inline
+) -> Comparison:
     """The period's figures beside the period before and the same period a year earlier."""
-    current = figures(period, zone, at)
-    previous = figures(period.previous(), zone, at)
-    year_ago = figures(period.year_before(), zone, at)
+    return start_compare(period, zone, at, run)()
+
+
+def start_compare(
+    period: Period, zone: ZoneInfo, at: datetime | None = None, run: Runner = inline
+) -> Callable[[], Comparison]:
+    """Hand every part of the three periods' figures to `run` now; the function returned
+    waits for them and makes the comparison."""
+    at = at or now()
+    periods = (period, period.previous(), period.year_before())
+    started = [_start_figures(p, zone, at, run) for p in periods]
+    return lambda: _comparison(
+        *(_finish_figures(p, parts) for p, parts in zip(periods, started, strict=True))
+    )
+
+
+def _comparison(current: Figures, previous: Figures, year_ago: Figures) -> Comparison:
     now_, before, last_year = (headline_values(f) for f in (current, previous, year_ago))
     rows = [
         HeadlineRow(
@@ -423,6 +511,28 @@ class DayRow:
     abandoned: int
     voicemails: int
     tickets: int
+
+
+def by_week(rows: list[DayRow]) -> list[DayRow]:
+    """The daily rows summed per ISO week (each row dated by its first day in the list): a
+    year's chart with 53 points instead of 365."""
+    weeks: dict[tuple[int, int], DayRow] = {}
+    for row in rows:
+        key = row.day.isocalendar()[:2]
+        seen = weeks.get(key)
+        weeks[key] = (
+            row
+            if seen is None
+            else DayRow(
+                seen.day,
+                seen.calls + row.calls,
+                seen.answered + row.answered,
+                seen.abandoned + row.abandoned,
+                seen.voicemails + row.voicemails,
+                seen.tickets + row.tickets,
+            )
+        )
+    return list(weeks.values())
 
 
 def _by_day(

@@ -5,11 +5,17 @@ read the same figures from `reports.figures` directly)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from flask import current_app
 from markupsafe import Markup
 
+from hotline.db import db
 from hotline.settings import Settings
 from reports import charts, environment, figures, stars, tables, warning
 from reports.periods import Period, month_of
@@ -18,6 +24,27 @@ from tickets.lifecycle import now
 from tickets.suggest import current_suggester
 
 TOP = 10
+WEEKLY_CHART_AFTER = 92  # days: a longer range is charted per week (the table stays daily)
+#: Threads that read the figures side by side (each with its own database session): the
+#: parts of a dashboard are independent queries, and the database runs them on several cores.
+READERS = 4
+
+
+@contextmanager
+def parallel() -> Iterator[figures.Runner]:
+    """`run(function, *args)` → a future; the function runs in its own app context (so its
+    own database session), in a small thread pool that is shut down (joined) on exit."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def in_app(function: Callable[..., Any], *args: Any) -> Any:
+        with app.app_context():
+            try:
+                return function(*args)
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="report") as pool:
+        yield lambda function, *args: pool.submit(in_app, function, *args)
 
 
 @dataclass
@@ -58,26 +85,31 @@ def assemble(
     with_stars: bool = False,
     at: datetime | None = None,
 ) -> Assembled:
+    """Every figure, table and chart of the period. The queries run side by side in a few
+    threads, the longest first (the figures of the three periods); the charts of the series
+    and rankings are drawn while the figures are still being counted."""
     zone = settings.zone
     at = at or now()
     category_name, value_name = namer(language)
-    comparison = figures.compare(period, zone, at)
-    current = comparison.current
-    found = warning.warnings(period.last, zone, settings.warning_min_count, settings.warning_z)
-    days = figures.daily(period, zone)
-    top = figures.ranked("category", period, zone, TOP)
-    districts = figures.ranked("district", period, zone, None)
-    report = Assembled(period, comparison, found)
-
-    def source_name(key: str) -> str:
-        return t(f"src_{key}")
-
-    def state_name(key: str) -> str:
-        return t(f"vm_{key}")
-
-    def type_name(key: str) -> str:
-        return t(key) if key else tables.NOTHING
-
+    month = month_of(period.last)  # stars are monthly: the month of the range's last day
+    index_month = environment.month_for(period, environment.months_with_data())
+    with parallel() as run:
+        comparing = figures.start_compare(period, zone, at, run)
+        warned = run(
+            warning.warnings, period.last, zone, settings.warning_min_count, settings.warning_z
+        )
+        daily = run(figures.daily, period, zone)
+        ranked_categories = run(figures.ranked, "category", period, zone, TOP)
+        ranked_districts = run(figures.ranked, "district", period, zone, None)
+        overdue = run(figures.overdue_tickets, at)
+        rated = run(stars.operator_stars, month, zone) if with_stars else None
+        indexed = run(environment.environment_index, index_month, zone) if index_month else None
+        days, top = daily.result(), ranked_categories.result()
+        districts = ranked_districts.result()
+        drawn = _series_charts(days, top, districts, category_name, t)
+        comparison = comparing()
+    report = Assembled(period, comparison, warned.result(), index_month=index_month)
+    names = Names(t)
     for table in (
         tables.headline(comparison, t),
         tables.ranking(
@@ -97,37 +129,65 @@ def assemble(
             districts,
             period.first,
             period.last,
-            lambda v: v,
+            str,
             t,
         ),
-        tables.breakdown("types", t("r_types"), t("type"), current.by_type, t, type_name),
         tables.breakdown(
-            "sources", t("r_sources"), t("r_source"), current.by_source, t, source_name
+            "types", t("r_types"), t("type"), comparison.current.by_type, t, names.type
         ),
         tables.breakdown(
-            "voicemails", t("r_voicemails"), t("r_state"), current.voicemails, t, state_name
+            "sources", t("r_sources"), t("r_source"), comparison.current.by_source, t, names.source
         ),
-        tables.warnings(found, value_name, t),
+        tables.breakdown(
+            "voicemails",
+            t("r_voicemails"),
+            t("r_state"),
+            comparison.current.voicemails,
+            t,
+            names.voicemail_state,
+        ),
+        tables.warnings(report.warnings, value_name, t),
         tables.daily(days, t),
-        tables.overdue(at, zone, t),
+        tables.overdue(overdue.result(), at, zone, category_name, t),
     ):
         report.tables[table.id] = table
-    if with_stars:  # stars are monthly: the calendar month of the range's last day
-        month = month_of(period.last)
-        report.tables["stars"] = tables.stars(stars.operator_stars(month, zone), month.key, t)
-    months = environment.months_with_data()
-    in_period = [
-        m for m in months if period.first.strftime("%Y-%m") <= m <= period.last.strftime("%Y-%m")
-    ]
-    report.index_month = (in_period or months or [None])[0]
-    if report.index_month:
-        report.tables["index"] = tables.environment(
-            environment.environment_index(report.index_month, zone), category_name, t
-        )
-    report.charts = {
+    if rated is not None:
+        report.tables["stars"] = tables.stars(rated.result(), month.key, t)
+    if indexed is not None:
+        report.tables["index"] = tables.environment(indexed.result(), category_name, t)
+    sources = [(names.source(k), v) for k, v in comparison.current.by_source.items()]
+    report.charts = {**drawn, "sources": charts.pie(t("r_sources"), sources)}
+    return report
+
+
+@dataclass(frozen=True)
+class Names:
+    """How sources, voicemail states and types are shown in the report's language."""
+
+    t: Translate
+
+    def source(self, key: str) -> str:
+        return self.t(f"src_{key}")
+
+    def voicemail_state(self, key: str) -> str:
+        return self.t(f"vm_{key}")
+
+    def type(self, key: str) -> str:
+        return self.t(key) if key else tables.NOTHING
+
+
+def _series_charts(
+    days: list[figures.DayRow],
+    top: list[figures.Ranked],
+    districts: list[figures.Ranked],
+    category_name: Callable[[str], str],
+    t: Translate,
+) -> dict[str, Markup]:
+    weekly = len(days) > WEEKLY_CHART_AFTER
+    return {
         "daily": charts.daily(
-            days,
-            t("r_daily"),
+            figures.by_week(days) if weekly else days,
+            t("r_weekly_series") if weekly else t("r_daily"),
             {k: t(f"m_{k}") for k in ("calls", "answered", "abandoned", "tickets")},
         ),
         "categories": charts.bars(
@@ -138,8 +198,4 @@ def assemble(
         "districts": charts.bars(
             t("r_districts"), [(r.value, r.count) for r in districts], t("m_tickets")
         ),
-        "sources": charts.pie(
-            t("r_sources"), [(source_name(k), v) for k, v in current.by_source.items()]
-        ),
     }
-    return report

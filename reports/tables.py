@@ -13,14 +13,10 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from hotline.db import db
 from reports.environment import IndexRow
-from reports.figures import UNRESOLVED, Comparison, DayRow, Ranked
+from reports.figures import Comparison, DayRow, OverdueTicket, Ranked
 from reports.stars import Stars
 from reports.warning import EarlyWarning
-from tickets.models import Ticket
 from tickets.privacy import mask_number
 
 NOTHING = "–"
@@ -305,8 +301,14 @@ def environment(rows: list[IndexRow], name_of: Callable[[str], str], t: Translat
     return table
 
 
-def overdue(at: datetime, zone: ZoneInfo, t: Translate, limit: int = 50) -> Table:
-    """Open and dispatched tickets past their due date now, the longest overdue first."""
+def overdue(
+    found: list[OverdueTicket],
+    at: datetime,
+    zone: ZoneInfo,
+    name_of: Callable[[str], str],
+    t: Translate,
+) -> Table:
+    """Open and dispatched tickets past their due date at `at`, the longest overdue first."""
     table = Table(
         "overdue",
         t("r_overdue_list"),
@@ -319,18 +321,12 @@ def overdue(at: datetime, zone: ZoneInfo, t: Translate, limit: int = 50) -> Tabl
             t("r_days_over"),
         ],
     )
-    found = db.session.scalars(
-        select(Ticket)
-        .where(Ticket.state.in_(UNRESOLVED), Ticket.due_at < at)
-        .order_by(Ticket.due_at, Ticket.id)
-        .limit(limit)
-    ).all()
     for ticket in found:
         due = ticket.due_at.astimezone(zone)
         table.rows.append(
             [
                 ticket.number or NOTHING,
-                ticket.category or NOTHING,
+                name_of(ticket.category) if ticket.category else NOTHING,
                 ticket.district or NOTHING,
                 mask_number(ticket.caller_number),
                 f"{due:%Y-%m-%d %H:%M}",

@@ -179,6 +179,16 @@ def test_days_run_midnight_to_midnight_in_shanghai(app, week_of_data) -> None:  
     assert sum(row.calls for row in rows.values()) == 6
 
 
+def test_a_long_range_is_charted_per_week(app, week_of_data) -> None:  # noqa: ANN001
+    with app.app_context():
+        rows = figures.daily(days("2026-11-09", "2026-11-22"), SHANGHAI)
+    weeks = figures.by_week(rows)
+    assert [(w.day, w.calls, w.tickets) for w in weeks] == [
+        (date(2026, 11, 9), 2, 1),  # the 10th, and Sunday the 15th at 23:59
+        (date(2026, 11, 16), 6, 4),
+    ]
+
+
 def test_days_in_a_zone_with_a_daylight_saving_change(app) -> None:  # noqa: ANN001
     """New York leaves daylight saving on 1 November 2026: the local day still decides."""
     york = ZoneInfo("America/New_York")
