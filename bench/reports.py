@@ -5,8 +5,9 @@ database migrated with the app's own migrations, then every dashboard report tim
 Each report is timed as the median of several runs after a warm-up, beside a reference
 measured in the same run: one plain GROUP BY over the whole tickets table
 (`SELECT category, count(*) FROM tickets GROUP BY category`), the simplest query that reads a
-year of tickets. Target: every dashboard report under 1 s
-on PostgreSQL for a year of data.
+year of tickets. Target: every dashboard report under 1 s on PostgreSQL for a year of data.
+The single reports run one query after another; "whole dashboard" is what the page does: the
+same queries side by side in `reports.service.READERS` threads, then tables and charts.
 
     .venv/bin/python bench/reports.py                                     # SQLite file
     .venv/bin/python bench/reports.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
