@@ -123,10 +123,6 @@ def month(key: str) -> Period:
     return Period(first, following - timedelta(days=1), "month")
 
 
-def day(value: date) -> Period:
-    return Period(value, value, "day")
-
-
 def days(first: str, last: str) -> Period:
     """Two ISO dates, as the date picker sends them."""
     start, end = parse_day(first), parse_day(last)
