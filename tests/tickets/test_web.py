@@ -13,7 +13,7 @@ from hotline.db import db
 from hotline.models import AuditLog
 from tests.tickets.drafts import make_voicemail_draft
 from tickets.models import Ticket
-from voicemail.models import Transcript
+from voicemail.models import Transcript, Voicemail
 
 
 def csrf_from(html: str) -> str:
@@ -98,6 +98,29 @@ def test_inbox_marks_and_review_page(client, users, voicemail_draft) -> None:  #
     assert '<mark class="low" title="0.31">在</mark>' in page
     assert "建议: 网上购物 — 依据 淘宝" in page
     assert 'src="/voicemails/1/audio"' in page
+
+
+def test_process_again_requeues_the_stored_recording(app, client, users, voicemail_draft) -> None:  # noqa: ANN001
+    """ "Process again" drops the transcript and queues the voicemail's one job from the
+    transcription step; the draft stays a draft until the worker refreshes it."""
+    login(client)
+    page = client.get(f"/review/{voicemail_draft}").text
+    response = client.post(
+        f"/review/{voicemail_draft}", data={"csrf_token": csrf_from(page), "action": "retry"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/inbox"
+    with app.app_context():
+        voicemail = db.session.scalars(select(Voicemail)).one()
+        assert (voicemail.state, voicemail.attempts, voicemail.failure_reason) == (
+            "downloaded",
+            0,
+            None,
+        )
+        assert db.session.scalar(select(Transcript)) is None
+        assert db.session.get(Ticket, voicemail_draft).state == "draft"
+    queue = app.extensions["hotline.queues"].queues["voicemail"]
+    assert queue.job_ids == [f"voicemail-{voicemail.recording_sid}"]
 
 
 def test_confirm_with_a_corrected_transcript(app, client, users, voicemail_draft) -> None:  # noqa: ANN001
