@@ -4,9 +4,7 @@ effect (read-only: it comes from the environment). Every change is audit-logged.
 
 from __future__ import annotations
 
-import functools
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -20,12 +18,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from hotline.accounts import AccountError, create_user, issue_token
 from hotline.audit import record
+from hotline.auth import roles_required
 from hotline.db import db
 from hotline.i18n import t
 from hotline.models import Role, User
@@ -33,18 +32,8 @@ from hotline.models import Role, User
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 
 
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Logged in, and an admin; others get 403. Marked so a test can find every such page."""
-
-    @functools.wraps(view)
-    @login_required
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role != Role.admin.value:
-            abort(403)
-        return view(*args, **kwargs)
-
-    checked.hotline_roles = {Role.admin.value}  # type: ignore[attr-defined]
-    return checked
+#: Logged in, and an admin; others get 403.
+admin_required = roles_required(Role.admin)
 
 
 def audit(action: str, target: str, **data: Any) -> None:

@@ -7,9 +7,22 @@ exempt from CSRF; every other POST needs the form's token.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -19,12 +32,32 @@ from werkzeug.security import check_password_hash
 
 from hotline.db import db
 from hotline.i18n import LANGUAGES, current_language, t
-from hotline.models import AuditLog, User
+from hotline.models import AuditLog, Role, User
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A page for logged-in users with one of `roles` (others get 403). The view is marked
+    with its roles, so a test can find every admin-only page."""
+    allowed = {role.value for role in roles}
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        @login_required
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        checked.hotline_roles = allowed  # type: ignore[attr-defined]
+        return checked
+
+    return decorate
+
 
 #: Failed logins from one address before it must wait.
 LOGIN_LIMIT = "10 per 15 minutes"

@@ -17,9 +17,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from hotline.admin_web import admin_required, audit
+from hotline.auth import roles_required
 from hotline.db import db
 from hotline.i18n import current_language, t
 from hotline.models import Role
@@ -32,12 +33,7 @@ from tickets.lifecycle import now
 
 bp = Blueprint("reports_web", __name__, template_folder="templates")
 
-READERS = {Role.manager.value, Role.admin.value}
-
-
-def _require_reader() -> None:
-    if current_user.role not in READERS:
-        abort(403)
+READERS = (Role.manager, Role.admin)
 
 
 def _settings():  # noqa: ANN202
@@ -78,10 +74,9 @@ def _assembled(period: Period):  # noqa: ANN202
 
 
 @bp.get("/reports")
-@login_required
+@roles_required(*READERS)
 def dashboard() -> tuple[str, int]:
     """Figures, charts and tables for a date range."""
-    _require_reader()
     status = 200
     try:
         period = _period()
@@ -105,10 +100,9 @@ def dashboard() -> tuple[str, int]:
 
 
 @bp.get("/reports/csv/<table_id>")
-@login_required
+@roles_required(*READERS)
 def table_csv(table_id: str) -> Response:
     """One dashboard table as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese)."""
-    _require_reader()
     try:
         period = _period()
     except PeriodError as exc:
@@ -125,10 +119,9 @@ def table_csv(table_id: str) -> Response:
 
 
 @bp.get("/reports/documents")
-@login_required
+@roles_required(*READERS)
 def document_list() -> str:
     """The stored weekly flash reports and monthly analyses, newest first."""
-    _require_reader()
     today = local_today(_settings().zone)
     week, month = documents.last_complete(now(), _settings().zone)
     return render_template(
@@ -141,10 +134,9 @@ def document_list() -> str:
 
 
 @bp.post("/reports/documents")
-@login_required
+@roles_required(*READERS)
 def generate_document() -> Response:
     """Generate (or regenerate) the weekly or monthly document of a period now."""
-    _require_reader()
     kind = request.form.get("kind", "")
     key = request.form.get("period", "").strip()
     try:
@@ -157,10 +149,9 @@ def generate_document() -> Response:
 
 
 @bp.get("/reports/documents/<int:report_id>")
-@login_required
+@roles_required(*READERS)
 def document(report_id: int) -> Response:
     """The stored document, as generated (self-contained, printable)."""
-    _require_reader()
     found = db.session.get(Report, report_id)
     if found is None:
         abort(404)

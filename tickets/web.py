@@ -27,6 +27,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 
+from hotline.auth import roles_required
 from hotline.db import db
 from hotline.i18n import t
 from hotline.models import Role
@@ -41,8 +42,8 @@ bp = Blueprint("tickets_web", __name__, template_folder="templates")
 
 LOW_CONFIDENCE = 0.6
 PAGE = 50
-STAFF = {Role.operator.value, Role.admin.value, Role.manager.value}
-WORKERS = {Role.operator.value, Role.admin.value}
+STAFF = (Role.operator, Role.admin, Role.manager)
+WORKERS = (Role.operator, Role.admin)
 
 
 COUNTED = "counted"  # every state but discarded: what the reports count
@@ -65,11 +66,6 @@ def _created_between(first: str, last: str) -> list:
             Ticket.created_at >= moment if name == "from" else Ticket.created_at < moment
         )
     return conditions
-
-
-def _require(roles: set[str]) -> None:
-    if current_user.role not in roles:
-        abort(403)
 
 
 def _rules():  # noqa: ANN202
@@ -108,9 +104,8 @@ def home() -> Response:
 
 
 @bp.get("/inbox")
-@login_required
+@roles_required(*WORKERS)
 def inbox() -> str:
-    _require(WORKERS)
     drafts = db.session.scalars(
         select(Ticket)
         .where(Ticket.state == TicketState.draft.value)
@@ -133,9 +128,8 @@ def _next_draft(after: Ticket) -> str:
 
 
 @bp.get("/review/<int:ticket_id>")
-@login_required
+@roles_required(*WORKERS)
 def review(ticket_id: int) -> str:
-    _require(WORKERS)
     ticket = _ticket(ticket_id)
     if ticket.state != TicketState.draft.value:
         return redirect(url_for("tickets_web.detail", ticket_id=ticket.id))
@@ -159,9 +153,8 @@ def review(ticket_id: int) -> str:
 
 
 @bp.post("/review/<int:ticket_id>")
-@login_required
+@roles_required(*WORKERS)
 def review_action(ticket_id: int) -> Response:
-    _require(WORKERS)
     ticket = _ticket(ticket_id)
     action = request.form.get("action", "")
     actor = current_user.username
@@ -207,10 +200,9 @@ def review_action(ticket_id: int) -> Response:
 
 
 @bp.get("/voicemails/<int:voicemail_id>/audio")
-@login_required
+@roles_required(*WORKERS)
 def audio(voicemail_id: int) -> Response:
     """The stored recording, for logged-in staff; byte ranges for seeking."""
-    _require(WORKERS)
     voicemail = db.session.get(Voicemail, voicemail_id)
     if voicemail is None or not voicemail.audio_path or voicemail.audio_deleted_at:
         abort(404)
@@ -224,9 +216,8 @@ def audio(voicemail_id: int) -> Response:
 
 
 @bp.get("/tickets")
-@login_required
+@roles_required(*STAFF)
 def ticket_list() -> str:
-    _require(STAFF)
     args = request.args
     query = select(Ticket)
     names = ("state", "category", "district", "merchant", "q", "from", "to")
@@ -272,9 +263,8 @@ def ticket_list() -> str:
 
 
 @bp.get("/tickets/<int:ticket_id>")
-@login_required
+@roles_required(*STAFF)
 def detail(ticket_id: int) -> str:
-    _require(STAFF)
     ticket = _ticket(ticket_id)
     unmask = request.args.get("unmask") == "1"
     if unmask and not may_unmask(current_user.row):
@@ -296,14 +286,12 @@ def detail(ticket_id: int) -> str:
 
 
 @bp.route("/admin/rules", methods=["GET", "POST"])
-@login_required
+@roles_required(Role.admin)
 def rules() -> str | Response:
     """Categories, districts (with old names and the gazetteer) and the type/priority words."""
     from hotline.admin_web import audit
     from tickets.suggest import FILES, RulesError, read_rule_file, write_rule_file
 
-    if current_user.role != Role.admin.value:
-        abort(403)
     if request.method == "POST":
         name = request.form.get("name", "")
         try:
@@ -317,6 +305,3 @@ def rules() -> str | Response:
     return render_template(
         "tickets/rules.html", files={name: read_rule_file(name) for name in FILES}
     )
-
-
-rules.hotline_roles = {Role.admin.value}  # type: ignore[attr-defined]
