@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.transcribe import bare_vosk, make_voicemail, write_pcm_wav  # noqa: E402
 from hotline.app import create_app  # noqa: E402
-from hotline.db import db  # noqa: E402
-from hotline.settings import load_settings  # noqa: E402
+from hotline.core.db import db  # noqa: E402
+from hotline.core.settings import load_settings  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 from transcription import registry  # noqa: E402
 from transcription.audio import normalise  # noqa: E402
@@ -130,7 +130,7 @@ def main() -> None:
         with app.app_context():
             from flask_migrate import upgrade
 
-            from hotline.seed import run_seed
+            from hotline.accounts.seed import run_seed
 
             upgrade()
             run_seed()

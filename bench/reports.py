@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hotline.app import create_app  # noqa: E402
-from hotline.db import db  # noqa: E402
-from hotline.settings import load_settings  # noqa: E402
+from hotline.core.db import db  # noqa: E402
+from hotline.core.settings import load_settings  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Shanghai")
 LAST_DAY = date(2026, 11, 22)  # a Sunday: the year ends with a whole ISO week
@@ -104,7 +104,7 @@ def chunks(rows: Iterator[dict], size: int = CHUNK) -> Iterator[list[dict]]:
 
 def fill(scale: float, seed: int = 7) -> dict[str, int]:
     """Insert the synthetic year; returns the row counts."""
-    from hotline.models import User
+    from hotline.core.models import User
     from ivr.models import Call, Callback, QueueVisit
     from tickets.models import Ticket, TicketEvent
     from voicemail.models import Voicemail
@@ -322,7 +322,7 @@ def timed(run: Callable[[], object], repeat: int) -> float:
 
 
 def reports(settings, repeat: int) -> list[tuple[str, float]]:  # noqa: ANN001
-    from hotline.i18n import translator
+    from hotline.core.i18n import translator
     from reports import environment, figures, stars, warning
     from reports.periods import Period, month, week
     from reports.service import assemble

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hotline.settings import load_settings  # noqa: E402
+from hotline.core.settings import load_settings  # noqa: E402
 from transcription import registry  # noqa: E402
 from transcription.audio import PcmAudio, normalise  # noqa: E402
 from transcription.transcriber import transcribe_file  # noqa: E402

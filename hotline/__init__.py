@@ -1,9 +1,4 @@
-"""Hotline's core: settings, the app factory, the database, users and tokens, the CLI root.
-
-Features (`ivr`, `voicemail`, `transcription`, `tickets`, `workers`) build on this package;
-`hotline.app` is the one place that wires them together.
+"""Hotline: `hotline.core` is what every feature stands on; `hotline.accounts` is the users'
+feature; `hotline.app`, `hotline.cli` and `hotline.demo` (with `workers/`) are the composition
+root, the one place that knows every feature. Importing this package imports nothing else.
 """
-
-from hotline.app import create_app
-
-__all__ = ["create_app"]

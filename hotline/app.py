@@ -11,8 +11,8 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hotline.db import db
-from hotline.settings import Settings, load_settings
+from hotline.core.db import db
+from hotline.core.settings import Settings, load_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -76,7 +76,7 @@ def create_app(
 
 def _import_models() -> None:
     """Every feature's tables, so that the metadata (and Alembic) sees the whole schema."""
-    import hotline.models  # noqa: F401
+    import hotline.core.models  # noqa: F401
     import ivr.models  # noqa: F401
     import reports.models  # noqa: F401
     import tickets.models  # noqa: F401
@@ -84,12 +84,13 @@ def _import_models() -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from hotline import auth
-    from hotline.admin_web import bp as admin_users_bp
-    from hotline.api import bp as api_bp
-    from hotline.api import spec as api_spec
-    from hotline.health import bp as health_bp
-    from hotline.users_api import bp as users_api_bp
+    from hotline.accounts.api import bp as users_api_bp
+    from hotline.accounts.web import bp as admin_users_bp
+    from hotline.core import auth
+    from hotline.core.api import bp as api_bp
+    from hotline.core.api import spec as api_spec
+    from hotline.core.health import bp as health_bp
+    from hotline.core.queues import connect, start_embedded_worker
     from ivr.admin_web import bp as admin_menu_bp
     from ivr.admin_web import operators_bp as admin_operators_bp
     from ivr.api import bp as queues_api_bp
@@ -103,8 +104,8 @@ def _register_features(app: Flask) -> None:
     from tickets.api import bp as tickets_api_bp
     from tickets.web import bp as tickets_web_bp
     from voicemail.api import bp as voicemail_api_bp
+    from voicemail.review import bp as review_bp
     from voicemail.views import bp as voicemail_bp
-    from workers.queues import connect, start_embedded_worker
 
     app.register_blueprint(health_bp)
     app.register_blueprint(ivr_bp)
@@ -114,6 +115,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(queues_api_bp)
     app.register_blueprint(tickets_api_bp)
     app.register_blueprint(tickets_web_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(menu_api_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(users_api_bp)
@@ -144,7 +146,7 @@ def _register_features(app: Flask) -> None:
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):
-        from workers.context import use_app
+        from hotline.core.jobs import use_app
 
         use_app(app)
         start_embedded_worker(job_queues)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from hotline.settings import SettingsError, load_settings, settings_table
+from hotline.core.settings import SettingsError, load_settings, settings_table
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def config_check() -> None:
 @cli.command("seed")
 def seed() -> None:
     """Create first-run data (admin account, default menu); does nothing when already there."""
-    from hotline.seed import run_seed
+    from hotline.accounts.seed import run_seed
 
     for message in run_seed() or ["nothing to seed: data already present"]:
         click.echo(message)
@@ -78,7 +78,7 @@ def run(port: int, procfile: Path, only: tuple[str, ...]) -> None:
     from honcho.environ import parse_procfile
     from honcho.manager import Manager
 
-    from workers.queues import redis_answers
+    from hotline.core.queues import redis_answers
 
     settings = load_settings()
     # The Procfile names `gunicorn` and `hotline`: find them beside this interpreter, so that
@@ -125,14 +125,14 @@ def scheduler() -> None:
 
 
 def _register_feature_commands() -> None:
-    from hotline.accounts_cli import tokens, users
+    from hotline.accounts.cli import tokens, users
+    from hotline.demo import demo
     from ivr.cli import menu
     from ivr.queue_cli import callbacks, operators, queues
     from reports.cli import report
     from tickets.cli import tickets
     from transcription.cli import models, transcribe
     from voicemail.cli import reconcile_command, retention, voicemail
-    from voicemail.demo import demo
 
     for command in (
         users,

@@ -12,11 +12,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from hotline.admin_web import admin_required
-from hotline.audit import record
-from hotline.db import db
-from hotline.i18n import t
-from hotline.models import Role
+from hotline.core.audit import record
+from hotline.core.auth import admin_required
+from hotline.core.db import db
+from hotline.core.i18n import t
+from hotline.core.models import Role
 from ivr import editing, preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, dump_yaml, load_document_text, validate_document
 from ivr.models import MenuVersion
@@ -288,7 +288,7 @@ operators_bp = Blueprint(
 def operators() -> str:
     from sqlalchemy import select
 
-    from hotline.models import User
+    from hotline.core.models import User
     from ivr.operators import queues_of
 
     rows = db.session.scalars(
@@ -304,7 +304,7 @@ def operators() -> str:
 def change_operator(username: str) -> Response:
     from sqlalchemy import select
 
-    from hotline.models import User
+    from hotline.core.models import User
     from ivr.operators import OperatorError, set_pin, set_queues
 
     user = db.session.scalar(select(User).where(User.username == username[:80]))

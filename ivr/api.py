@@ -14,10 +14,11 @@ from spectree import Response as Responses
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, NotFound
 
-from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
-from hotline.audit import record
-from hotline.db import db
-from hotline.models import Role, User
+from hotline.core import clock
+from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
+from hotline.core.audit import record
+from hotline.core.db import db
+from hotline.core.models import Role, User
 from ivr import metrics, queueing
 from ivr.operators import OperatorError, queues_of, set_pin, set_queues
 from ivr.versions import published_document
@@ -65,7 +66,7 @@ def live_queues() -> Response:
     if user.role == Role.operator.value:
         mine = queues_of(user.id)
         names = [name for name in mine if name in names] or mine
-    return jsonify({"items": queueing.live_status(names, queueing.now())})
+    return jsonify({"items": queueing.live_status(names, clock.now())})
 
 
 def _day(name: str, default: date) -> date:
@@ -88,11 +89,11 @@ def _day(name: str, default: date) -> date:
 def queue_metrics() -> Response:
     """Metrics of one queue (or all) for the local days `from`..`to`, and per operator."""
     settings = current_app.config["HOTLINE_SETTINGS"]
-    today = queueing.now().astimezone(settings.zone).date()
+    today = clock.now().astimezone(settings.zone).date()
     first = _day("from", today)
     last = _day("to", first)
     try:
-        start, end = metrics.local_days(first, last, settings.zone)
+        start, end = clock.local_days(first, last, settings.zone)
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
     queue = request.args.get("queue") or None

@@ -23,14 +23,15 @@ from sqlalchemy import func, select, update
 from twilio.base.exceptions import TwilioException
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.db import db
-from hotline.twilio_rest import rest_client
+from hotline.core import clock
+from hotline.core.db import db
+from hotline.core.queues import QueueUnavailable
+from hotline.core.twilio_rest import rest_client
 from ivr import queueing
 from ivr.engine import Step, UnknownNode, enqueue
 from ivr.menu import QueueConfig, QueueNode
 from ivr.models import Callback, QueueVisit
 from ivr.versions import pinned_document
-from workers.queues import QueueUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def request(visit: QueueVisit, number: str, hotline_number: str, language: str) 
         hotline_number=hotline_number,
         language=language,
         joined_at=visit.entered_at,
-        requested_at=queueing.now(),
+        requested_at=clock.now(),
     )
     db.session.add(callback)
     db.session.flush()
@@ -118,7 +119,7 @@ def due(queue: str, now: datetime) -> list[Callback]:
 
 def dispatch(queues: Iterable[str] | None = None, now: datetime | None = None) -> list[Placed]:
     """Place every callback that is due, in join order; returns what was placed."""
-    now = now or queueing.now()
+    now = now or clock.now()
     if queues is None:
         queues = db.session.scalars(
             select(Callback.queue_name).where(Callback.state.in_(queueing.HOLDING_PLACE)).distinct()
@@ -194,10 +195,21 @@ def _not_reached(callback: Callback, status: str, config: QueueConfig, now: date
         callback.state = "retry"
         callback.next_attempt_at = now + timedelta(minutes=config.callback_retry_minutes)
         return
-    from tickets.drafts import create_callback_draft
+    from tickets.drafts import UnreachedCallback, create_callback_draft
 
     callback.state = "unreached"
-    callback.ticket_id = create_callback_draft(callback).id
+    callback.ticket_id = create_callback_draft(
+        UnreachedCallback(
+            callback_id=callback.id,
+            call_id=callback.call_id,
+            number=callback.number,
+            language=callback.language,
+            queue_name=callback.queue_name,
+            requested_at=callback.requested_at,
+            attempts=callback.attempts,
+            last_status=callback.last_status,
+        )
+    ).id
     log.warning(
         "callback %s to %s not reached after %s tries: draft ticket %s",
         callback.id,
@@ -235,7 +247,7 @@ def status(callback_id: int, params: Mapping[str, str]) -> str | None:
         return None
     if callback.state != "dialing":  # reached, or a duplicate of a callback already handled
         return callback.queue_name
-    now = queueing.now()
+    now = clock.now()
     if state in NOT_REACHED:
         _not_reached(callback, state, _config(callback), now)
     elif state == "completed":  # answered, though the answer webhook never reached us
@@ -248,7 +260,7 @@ def status(callback_id: int, params: Mapping[str, str]) -> str | None:
 
 def request_dispatch(queues: Iterable[str]) -> None:
     """Ask a worker to look at these queues' callbacks (after the caller's line changed)."""
-    from workers.jobs import dispatch_callbacks
+    from ivr.jobs import dispatch_callbacks
 
     job_queues = current_app.extensions["hotline.queues"]
     for queue in set(queues):

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 
-from hotline.db import db, insert_ignoring_conflict, utcnow
+from hotline.core import clock
+from hotline.core.db import db, insert_ignoring_conflict, utcnow
 from ivr.models import Call
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,8 @@ def record_status(params: Mapping[str, str]) -> CallRef:
     if status in FINAL_STATUSES:
         from ivr import operators, queueing
 
-        queueing.call_ended(call.id, queueing.now())
-        operators.line_ended(call.call_sid, queueing.now())
+        queueing.call_ended(call.id, clock.now())
+        operators.line_ended(call.call_sid, clock.now())
     db.session.commit()
     return call
 

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.menu import InvalidMenu, dump_yaml, load_document_text, validate_document
 from ivr.models import MenuVersion
 from ivr.versions import VersionError, get_version, import_text, publish, published_version

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
 from ivr import queueing
 from ivr.calls import CallRef
 from ivr.hours import is_open

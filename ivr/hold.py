@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.core.phones import is_real_caller
 from ivr import callbacks, queueing
 from ivr.engine import Step, _node_of_kind
 from ivr.menu import QueueConfig, QueueNode
@@ -97,7 +98,7 @@ def offers_callback(step: Step, config: QueueConfig, visit: object | None) -> bo
     return bool(
         config.callback
         and getattr(visit, "callback_id", None) is None
-        and queueing.callable_number(step.call.from_number)
+        and is_real_caller(step.call.from_number)
         and current_app.config["HOTLINE_SETTINGS"].public_url
     )
 

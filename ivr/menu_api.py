@@ -12,9 +12,9 @@ from spectree import Response as Responses
 from sqlalchemy import select
 from werkzeug.exceptions import Conflict, NotFound
 
-from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
-from hotline.audit import record
-from hotline.db import db
+from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
+from hotline.core.audit import record
+from hotline.core.db import db
 from ivr import editing, preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, validate_document
 from ivr.models import MenuVersion

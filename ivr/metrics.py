@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 
-from hotline.db import db
-from hotline.models import User
+from hotline.core.db import db
+from hotline.core.models import User
 from ivr.models import Callback, QueueResult, QueueVisit
 
 REFUSED = (QueueResult.QUEUE_FULL, QueueResult.NO_OPERATORS)
@@ -213,10 +212,3 @@ def operator_stats(start: datetime, end: datetime) -> list[OperatorStats]:
     ]
 
 
-def local_days(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """[first 00:00, the day after last 00:00) in the hotline's time zone."""
-    if last < first:
-        raise ValueError("the end date is before the start date")
-    start = datetime.combine(first, time.min, tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
-    return start, end

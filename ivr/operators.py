@@ -21,8 +21,9 @@ from sqlalchemy import delete, select, update
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hotline.db import db
-from hotline.models import AuditLog, Role, User
+from hotline.core import clock
+from hotline.core.db import db
+from hotline.core.models import AuditLog, Role, User
 from ivr import calls, queueing
 from ivr.models import Call, CallStep, OperatorQueue, OperatorSession, QueueVisit
 from ivr.phrases import language_name, phrase
@@ -158,8 +159,8 @@ def check_pin(params: Mapping[str, str], attempt: int) -> VoiceResponse:
         session = OperatorSession(
             user_id=user.id,
             call_sid=params["CallSid"],
-            started_at=queueing.now(),
-            last_seen_at=queueing.now(),
+            started_at=clock.now(),
+            last_seen_at=clock.now(),
         )
         db.session.add(session)
         _audit(user, "operator_line.login", params)
@@ -194,7 +195,7 @@ def _session(params: Mapping[str, str]) -> tuple[OperatorSession, User] | None:
     user = db.session.get(User, session.user_id)
     if user is None or not user.active:
         return None
-    session.last_seen_at = queueing.now()
+    session.last_seen_at = clock.now()
     return session, user
 
 
@@ -235,7 +236,7 @@ def menu_choice(params: Mapping[str, str]) -> VoiceResponse:
     key = params.get("Digits", "")
     response = VoiceResponse()
     if key == "9":
-        session.ended_at = queueing.now()
+        session.ended_at = clock.now()
         _audit(user, "operator_line.logout", params)
         db.session.commit()
         _say(response, user.language, "operator_goodbye")
@@ -329,7 +330,7 @@ def _briefing(queue: str, callback: bool, language: str) -> str | None:
         name = (node.label.get(language) or node.id) if node else node_id
         if name not in path:
             path.append(name)
-    waited = queueing.minutes(int((queueing.now() - visit.entered_at).total_seconds()))
+    waited = queueing.minutes(int((clock.now() - visit.entered_at).total_seconds()))
     key = "operator_briefing_callback" if callback else "operator_briefing"
     separator = "、" if language.startswith("zh") else ", "
     return phrase(
@@ -351,7 +352,7 @@ def connected(params: Mapping[str, str]) -> VoiceResponse:
     visit = queueing.open_visit(call.id)
     if visit is not None:
         queue_time = queueing.seconds(params.get("QueueTime"))
-        queueing.bridged(visit, session.user_id if session else None, queue_time, queueing.now())
+        queueing.bridged(visit, session.user_id if session else None, queue_time, clock.now())
     language = call.language or "zh-CN"
     db.session.commit()
     if visit is not None:

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
 from ivr import engine
 from ivr.calls import CallRef
 from ivr.menu import MenuDocument
@@ -16,7 +16,7 @@ PREVIEW_CALLER = "+8613800000000"
 
 
 def _step(doc: MenuDocument, number: int, language: str, params: dict[str, str]) -> engine.Step:
-    from ivr.queueing import now
+    from hotline.core.clock import now
 
     call = CallRef(
         id=0,

@@ -11,8 +11,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from hotline.db import db
-from hotline.models import AuditLog, User
+from hotline.core import clock
+from hotline.core.db import db
+from hotline.core.models import AuditLog, User
 from ivr import callbacks as callback_service
 from ivr import metrics, queueing
 from ivr.models import Callback, OperatorSession
@@ -69,7 +70,7 @@ def operators_set(
 @operators.command("list")
 def operators_list() -> None:
     """Operators, their queues, and whether they are logged in on the operator line now."""
-    now = queueing.now()
+    now = clock.now()
     for user in db.session.scalars(
         select(User).where(User.phone.is_not(None)).order_by(User.username)
     ):
@@ -105,7 +106,7 @@ def _configured_queues() -> list[str]:
 @queues.command("status")
 def queues_status() -> None:
     """Callers waiting, callbacks holding a place and operators available, per queue."""
-    for row in queueing.live_status(_configured_queues(), queueing.now()):
+    for row in queueing.live_status(_configured_queues(), clock.now()):
         click.echo(
             f"{row['queue']}: {row['waiting']} waiting (longest {row['longest_wait_seconds']} s), "
             f"{row['called_back_waiting']} called back waiting, "
@@ -126,9 +127,9 @@ def queues_metrics(
 ) -> None:
     """Answer rate, abandonment, average and p90 wait, service level, callbacks, satisfaction."""
     settings = current_app.config["HOTLINE_SETTINGS"]
-    first_day = first.date() if first else queueing.now().astimezone(settings.zone).date()
+    first_day = first.date() if first else clock.now().astimezone(settings.zone).date()
     last_day = last.date() if last else first_day
-    start, end = metrics.local_days(first_day, last_day, settings.zone)
+    start, end = clock.local_days(first_day, last_day, settings.zone)
     found = published_document()
     level = found[1].queue(queue).service_level_seconds if found and queue else 20
     result = metrics.queue_metrics(start, end, queue, service_level_seconds=level)

@@ -10,14 +10,12 @@ or worker can answer (nothing lives in a process's memory).
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import phonenumbers
-from flask import current_app
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
-from hotline.db import db
-from hotline.models import User
+from hotline.core.db import db
+from hotline.core.models import User
 from ivr.menu import QueueConfig
 from ivr.models import Callback, OperatorQueue, OperatorSession, QueueResult, QueueVisit
 
@@ -33,28 +31,10 @@ HISTORY_WINDOW = timedelta(hours=24)
 MIN_HISTORY = 3
 #: Callback states in which the caller still holds a place in line.
 HOLDING_PLACE = ("pending", "retry", "dialing")
-#: Caller IDs Twilio sends for withheld numbers.
-WITHHELD = {"", "anonymous", "restricted", "unknown", "private", "+266696687", "+7378742833"}
-
-
-def now() -> datetime:
-    """The app's clock (tests set `hotline.clock` to play a scripted day)."""
-    clock = current_app.extensions.get("hotline.clock")
-    return clock() if clock else datetime.now(UTC)
 
 
 def twilio_queue_name(queue: str, callback: bool = False) -> str:
     return f"{queue}{CALLBACK_QUEUE_SUFFIX}" if callback else queue
-
-
-def callable_number(number: str) -> bool:
-    """A number the hotline can call back: a valid E.164 number, not a withheld caller ID."""
-    if number.strip().lower() in WITHHELD or not number.startswith("+"):
-        return False
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(number, None))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 # -- operators ---------------------------------------------------------------------------------

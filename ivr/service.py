@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.db import db
-from ivr import callbacks, calls, engine, hold, queueing
+from hotline.core import clock
+from hotline.core.db import db
+from ivr import callbacks, calls, engine, hold
 from ivr.calls import CallRef
 from ivr.menu import MenuDocument
 from ivr.models import Callback, MenuVersion
@@ -47,7 +48,7 @@ def _step(
         call=call,
         language=language,
         params=params,
-        now=queueing.now,
+        now=clock.now,
         lookup=_lookup_text(language),
     )
 

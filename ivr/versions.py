@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
 from ivr.menu import (
     InvalidMenu,
     MenuDocument,

@@ -7,8 +7,8 @@ import logging
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from hotline.db import db
-from hotline.twilio_signature import twilio_signed
+from hotline.core.db import db
+from hotline.core.twilio_signature import twilio_signed
 from ivr import callbacks, calls, operators, service
 from ivr.twiml import apology_with_voicemail, thanks_and_hangup, twiml_response
 

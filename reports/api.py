@@ -8,11 +8,11 @@ from pydantic import BaseModel, Field
 from spectree import Response as Responses
 from werkzeug.exceptions import BadRequest, NotFound
 
-from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
-from hotline.db import db
-from hotline.models import Role
+from hotline.core import clock
+from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
+from hotline.core.db import db
+from hotline.core.models import Role
 from reports import documents, figures, warning
-from reports.figures import local_today
 from reports.models import Report
 from reports.periods import PeriodError, days, parse_day
 
@@ -116,7 +116,7 @@ def _zone():  # noqa: ANN202
 def summary() -> Response:
     """Every figure of the local days `from`..`to` (default: this month so far), with growth
     against the period before and the same period a year earlier."""
-    today = local_today(_zone())
+    today = clock.today(_zone())
     first = request.args.get("from") or today.replace(day=1).isoformat()
     try:
         period = days(first, request.args.get("to") or max(first, today.isoformat()))
@@ -155,7 +155,7 @@ def warnings() -> Response:
     settings = current_app.config["HOTLINE_SETTINGS"]
     raw = request.args.get("to")
     try:
-        last = parse_day(raw) if raw else local_today(_zone())
+        last = parse_day(raw) if raw else clock.today(_zone())
     except PeriodError as exc:
         raise BadRequest(str(exc)) from None
     found = warning.warnings(last, settings.zone, settings.warning_min_count, settings.warning_z)

@@ -11,11 +11,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from hotline.db import db
+from hotline.core import clock
+from hotline.core.clock import now
+from hotline.core.db import db
 from reports import documents, environment, figures, stars, warning
-from reports.figures import local_today
 from reports.periods import PeriodError, days, month, month_of
-from tickets.lifecycle import now
 
 OUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -82,7 +82,7 @@ def list_documents() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def summary(first: str | None, last: str | None, as_json: bool) -> None:
     """The headline figures of a date range with growth (previous period, a year earlier)."""
-    today = local_today(_settings().zone)
+    today = clock.today(_settings().zone)
     try:
         period = days(first or today.replace(day=1).isoformat(), last or today.isoformat())
     except PeriodError as exc:
@@ -116,7 +116,7 @@ def warnings_command(week: str | None) -> None:
 
     settings = _settings()
     try:
-        last = parse_week(week).last if week else local_today(_settings().zone)
+        last = parse_week(week).last if week else clock.today(_settings().zone)
     except PeriodError as exc:
         raise click.BadParameter(str(exc)) from None
     found = warning.warnings(last, settings.zone, settings.warning_min_count, settings.warning_z)
@@ -134,7 +134,7 @@ def warnings_command(week: str | None) -> None:
 def stars_command(month_key: str | None) -> None:
     """Operator star ratings (星级话务员) for a month."""
     try:
-        period = month(month_key) if month_key else month_of(local_today(_settings().zone))
+        period = month(month_key) if month_key else month_of(clock.today(_settings().zone))
     except PeriodError as exc:
         raise click.BadParameter(str(exc)) from None
     for s in stars.operator_stars(period, _settings().zone):

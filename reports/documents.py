@@ -16,13 +16,13 @@ from datetime import datetime, time, timedelta
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from hotline.db import db
-from hotline.i18n import translator
+from hotline.core.clock import now
+from hotline.core.db import db
+from hotline.core.i18n import translator
 from reports import periods
 from reports.models import Report
 from reports.service import assemble
 from reports.tables import as_dicts
-from tickets.lifecycle import now
 
 KINDS = ("weekly", "monthly")
 GENERATE_AFTER = time(6, 0)

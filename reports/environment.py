@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
 from reports.figures import ticket_counts
 from reports.models import SectorGrowth
 from reports.periods import MONTH, Period, month

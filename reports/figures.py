@@ -45,21 +45,16 @@ from sqlalchemy import (
     select,
 )
 
-from hotline.db import db
+from hotline.core.clock import now
+from hotline.core.db import db
+from hotline.core.phones import WITHHELD
 from ivr.metrics import QueueMetrics, queue_metrics
 from ivr.models import Call, QueueResult, QueueVisit
 from reports.periods import Period
-from tickets.lifecycle import now
 from tickets.models import Ticket, TicketState
 from voicemail.models import Voicemail
 
-WITHHELD = ("", "anonymous", "Anonymous", "restricted", "unknown", "+266696687")
 UNRESOLVED = (TicketState.open.value, TicketState.dispatched.value)
-
-
-def local_today(zone: ZoneInfo) -> date:
-    """Today in the hotline's time zone, by the app's clock."""
-    return now().astimezone(zone).date()
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -93,7 +88,7 @@ def local_day(column: Any, period: Period, zone: ZoneInfo) -> ColumnElement[Any]
 
     PostgreSQL converts with its own time-zone database; SQLite (which stores naive UTC)
     adds the zone's offset, or, when the offset changes inside the period, calls the
-    `hotline_local_day` function `hotline.db` registers on every SQLite connection.
+    `hotline_local_day` function `hotline.core.db` registers on every SQLite connection.
     """
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -165,7 +160,7 @@ def _repeat_callers(start: datetime, end: datetime) -> int:
                 .where(
                     Call.line == "public",
                     _within(Call.started_at, start, end),
-                    Call.from_number.not_in(WITHHELD),
+                    func.lower(Call.from_number).not_in(WITHHELD),
                 )
                 .group_by(Call.from_number)
                 .having(func.count() >= 2)

@@ -15,12 +15,12 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-from hotline.db import db
-from hotline.settings import Settings
+from hotline.core.clock import now
+from hotline.core.db import db
+from hotline.core.settings import Settings
 from reports import charts, environment, figures, stars, tables, warning
 from reports.periods import Period, month_of
 from reports.tables import Table, Translate
-from tickets.lifecycle import now
 from tickets.suggest import current_suggester
 
 TOP = 10

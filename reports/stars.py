@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
-from hotline.db import db
-from hotline.models import Role, User
+from hotline.core.db import db
+from hotline.core.models import Role, User
 from ivr.models import QueueResult, QueueVisit
 from reports.periods import Period
 from tickets.models import TicketEvent

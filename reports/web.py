@@ -19,17 +19,17 @@ from flask import (
 )
 from flask_login import current_user
 
-from hotline.admin_web import admin_required, audit
-from hotline.auth import roles_required
-from hotline.db import db
-from hotline.i18n import current_language, t
-from hotline.models import Role
+from hotline.accounts.web import audit
+from hotline.core import clock
+from hotline.core.auth import admin_required, roles_required
+from hotline.core.clock import now
+from hotline.core.db import db
+from hotline.core.i18n import current_language, t
+from hotline.core.models import Role
 from reports import documents, environment, tables
-from reports.figures import local_today
 from reports.models import Report
 from reports.periods import Period, PeriodError, days, month_of, week_of
 from reports.service import assemble, namer
-from tickets.lifecycle import now
 
 bp = Blueprint("reports_web", __name__, template_folder="templates")
 
@@ -56,7 +56,7 @@ def presets(today: date) -> list[tuple[str, Period]]:
 def _period() -> Period:
     """The range in the query (`from`, `to`), else this month so far (PeriodError when the
     range cannot be read)."""
-    today = local_today(_settings().zone)
+    today = clock.today(_settings().zone)
     first, last = request.args.get("from", ""), request.args.get("to", "")
     if not first and not last:
         return Period(today.replace(day=1), today)
@@ -83,7 +83,7 @@ def dashboard() -> tuple[str, int]:
     except PeriodError as exc:  # say what is wrong beside the picker, show this month
         flash(str(exc))
         status = 400
-        today = local_today(_settings().zone)
+        today = clock.today(_settings().zone)
         period = Period(today.replace(day=1), today)
     report = _assembled(period)
     query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
@@ -92,7 +92,7 @@ def dashboard() -> tuple[str, int]:
         report=report,
         period=period,
         query=query,
-        presets=presets(local_today(_settings().zone)),
+        presets=presets(clock.today(_settings().zone)),
         zone=_settings().timezone,
         is_admin=current_user.role == Role.admin.value,
     )
@@ -122,7 +122,7 @@ def table_csv(table_id: str) -> Response:
 @roles_required(*READERS)
 def document_list() -> str:
     """The stored weekly flash reports and monthly analyses, newest first."""
-    today = local_today(_settings().zone)
+    today = clock.today(_settings().zone)
     week, month = documents.last_complete(now(), _settings().zone)
     return render_template(
         "reports/documents.html",

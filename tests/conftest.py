@@ -15,8 +15,8 @@ from redis import Redis
 from sqlalchemy import create_engine, text
 
 from hotline.app import create_app
-from hotline.db import db
-from hotline.settings import Settings, load_settings
+from hotline.core.db import db
+from hotline.core.settings import Settings, load_settings
 from ivr.versions import seed_default_menu
 from tests.audio_files import audio  # noqa: F401 (a session fixture shared by the packages)
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN
@@ -172,7 +172,7 @@ def job_runner(app) -> Callable[[], None]:  # noqa: ANN001
     this process (burst mode), inside the app (as `hotline worker` would)."""
     from rq import SimpleWorker
 
-    from workers.context import use_app
+    from hotline.core.jobs import use_app
 
     use_app(app)
     queues = app.extensions["hotline.queues"]

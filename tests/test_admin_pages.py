@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from hotline.accounts import create_user, issue_token
-from hotline.db import db
-from hotline.models import AuditLog, User
+from hotline.accounts.service import create_user, issue_token
+from hotline.core.db import db
+from hotline.core.models import AuditLog, User
 from tests.tickets.test_web import csrf_from, login
 
 

@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from hotline.app import create_app
-from hotline.db import db
+from hotline.core.db import db
 
 EXPECTED_TABLES = {
     "users",

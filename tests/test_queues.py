@@ -9,9 +9,9 @@ import pytest
 from rq.job import Job
 
 from hotline.app import create_app
+from hotline.core.queues import QueueUnavailable
+from tests import jobs
 from tests.net import free_port
-from workers import jobs
-from workers.queues import QueueUnavailable
 
 
 def _closed_port_url() -> str:
@@ -31,7 +31,7 @@ def test_real_redis_enqueues_a_job_id_once(app) -> None:  # noqa: ANN001
 
 
 def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None:  # noqa: ANN001
-    with caplog.at_level(logging.WARNING, logger="workers.queues"):
+    with caplog.at_level(logging.WARNING, logger="hotline.core.queues"):
         app = create_app(settings=make_settings(redis_url=_closed_port_url()))
     queues = app.extensions["hotline.queues"]
     assert queues.embedded
@@ -44,7 +44,7 @@ def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None: 
 
 
 def test_production_never_falls_back(make_app, caplog) -> None:  # noqa: ANN001
-    with caplog.at_level(logging.ERROR, logger="workers.queues"):
+    with caplog.at_level(logging.ERROR, logger="hotline.core.queues"):
         app = make_app(redis_url=_closed_port_url(), hotline_env="production")
     queues = app.extensions["hotline.queues"]
     assert not queues.embedded
@@ -60,7 +60,7 @@ def test_production_never_falls_back(make_app, caplog) -> None:  # noqa: ANN001
 def test_enqueue_on_a_dead_redis_raises_queue_unavailable(app) -> None:  # noqa: ANN001
     from redis import Redis
 
-    from workers.queues import JobQueues
+    from hotline.core.queues import JobQueues
 
     dead = JobQueues(
         connection=Redis.from_url(_closed_port_url(), socket_connect_timeout=0.5), embedded=False

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.settings import SettingsError, load_settings, settings_table
+from hotline.core.settings import SettingsError, load_settings, settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
 

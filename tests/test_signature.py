@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.models import Call
 from tests.twilio_fake import AUTH_TOKEN, call_params, parse_twiml, post_signed, sign
 

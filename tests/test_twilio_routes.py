@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.models import Call
 from tests.twilio_fake import call_params, parse_twiml, post_signed
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.accounts import create_user, issue_token
+from hotline.accounts.service import create_user, issue_token
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from spectree import Response as Responses
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from hotline.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
-from hotline.db import db
-from hotline.models import Role, User
+from hotline.core import clock
+from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
+from hotline.core.db import db
+from hotline.core.models import Role, User
 from tickets import exports, lifecycle, transfers
 from tickets.lifecycle import TicketError
 from tickets.models import DiscardReason, Ticket, TicketState, TicketType
@@ -230,7 +231,7 @@ def list_tickets() -> Response:
     if args.overdue:
         query = query.where(
             Ticket.state.in_((TicketState.open.value, TicketState.dispatched.value)),
-            Ticket.due_at < lifecycle.now(),
+            Ticket.due_at < clock.now(),
         )
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
@@ -340,10 +341,8 @@ def suggest_fields() -> Response:
 
 
 def _period(start: date, end: date) -> tuple[datetime, datetime]:
-    from ivr.metrics import local_days
-
     try:
-        return local_days(start, end, current_app.config["HOTLINE_SETTINGS"].zone)
+        return clock.local_days(start, end, current_app.config["HOTLINE_SETTINGS"].zone)
     except ValueError as exc:
         raise FieldError(str(exc), "end") from None
 
@@ -439,7 +438,7 @@ def get_rules(name: str) -> Response:
 )
 def put_rules(name: str) -> Response:
     """Replace a rule file; refused (400) when the set would no longer load."""
-    from hotline.audit import record
+    from hotline.core.audit import record
     from tickets.suggest import FILES, RulesError, write_rule_file
 
     if name not in FILES:

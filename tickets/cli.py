@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from tickets import lifecycle
 from tickets.digest import overdue_digest
 from tickets.models import Ticket, TicketState

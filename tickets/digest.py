@@ -10,8 +10,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from hotline.db import db
-from tickets import lifecycle
+from hotline.core import clock
+from hotline.core.db import db
 from tickets.models import Ticket, TicketState
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def overdue_digest() -> tuple[Path, str]:
     settings = current_app.config["HOTLINE_SETTINGS"]
-    now = lifecycle.now()
+    now = clock.now()
     active = (TicketState.open.value, TicketState.dispatched.value)
     horizon = now + timedelta(hours=settings.due_soon_hours)
     rows = db.session.scalars(

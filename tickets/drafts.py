@@ -1,5 +1,8 @@
 """Draft tickets from voicemails and unreached callbacks: the one place drafts are made.
 
+The features below which drafts come (voicemail, the IVR's callbacks) hand over plain values,
+so tickets knows neither their tables nor their states.
+
 A voicemail's draft is prefilled with the suggester's fields (type, category, district, amount,
 merchant, priority, a callback number said in the message when caller ID is withheld); the
 suggestions and their reasons are kept beside them for the operator who reviews it.
@@ -7,19 +10,45 @@ suggestions and their reasons are kept beside them for the operator who reviews 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
-from hotline.db import db, insert_ignoring_conflict, utcnow
+from hotline.core.db import db, insert_ignoring_conflict, utcnow
+from hotline.core.phones import is_real_caller
 from tickets.lifecycle import duplicate_hints, repeat_caller
 from tickets.models import Ticket, TicketEvent, TicketState
 from tickets.suggest import current_suggester
-from voicemail.models import Transcript, Voicemail
 
-if TYPE_CHECKING:
-    from ivr.models import Callback
+
+@dataclass(frozen=True)
+class VoicemailMessage:
+    """What a draft needs of a transcribed voicemail."""
+
+    voicemail_id: int
+    recording_sid: str
+    call_id: int | None
+    caller: str
+    language: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class UnreachedCallback:
+    """What a draft needs of a callback that never reached the caller."""
+
+    callback_id: int
+    call_id: int | None
+    number: str
+    language: str
+    queue_name: str
+    requested_at: datetime
+    attempts: int
+    last_status: str | None
+
 
 CALLBACK_TEXT = {
     "zh-CN": "来电者在{queue}队列中申请回电（{requested}），"
@@ -44,15 +73,14 @@ def suggested_fields(text: str, language: str | None, caller: str) -> dict[str, 
         "merchant": (found.get("merchant") or {}).get("value"),
         "amount": Decimal(found["amount"]["value"]) if found.get("amount") else None,
         "priority": found["priority"]["value"],
-        "caller_number": caller if caller and caller[1:].isdigit() else (spoken or caller),
+        "caller_number": caller if is_real_caller(caller) else (spoken or caller),
     }
 
 
-def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
+def create_draft(voicemail: VoicemailMessage) -> Ticket:
     """The voicemail's draft ticket, created once (the voicemail id is unique on tickets)."""
-    text = transcript.corrected_text or transcript.text
-    language = voicemail.language or transcript.language
-    fields = suggested_fields(text, language, voicemail.from_number)
+    text, language = voicemail.text, voicemail.language
+    fields = suggested_fields(text, language, voicemail.caller)
     created_id = insert_ignoring_conflict(
         Ticket,
         {
@@ -61,14 +89,16 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
             "source": "voicemail",
             "language": language,
             "description": text,
-            "voicemail_id": voicemail.id,
+            "voicemail_id": voicemail.voicemail_id,
             "call_id": voicemail.call_id,
             "created_at": utcnow(),
             "updated_at": utcnow(),
         },
         unique="voicemail_id",
     )
-    ticket = db.session.scalars(select(Ticket).where(Ticket.voicemail_id == voicemail.id)).one()
+    ticket = db.session.scalars(
+        select(Ticket).where(Ticket.voicemail_id == voicemail.voicemail_id)
+    ).one()
     if created_id is None and ticket.state == TicketState.draft.value:
         # processed again (an operator's retry): the draft takes the new text and suggestions
         for name, value in fields.items():
@@ -79,7 +109,7 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
                 ticket_id=ticket.id,
                 actor="system",
                 kind="reprocessed",
-                data={"voicemail_id": voicemail.id},
+                data={"voicemail_id": voicemail.voicemail_id},
             )
         )
     if created_id is not None:
@@ -91,14 +121,17 @@ def create_draft(voicemail: Voicemail, transcript: Transcript) -> Ticket:
                 ticket_id=ticket.id,
                 actor="system",
                 kind="drafted",
-                data={"voicemail_id": voicemail.id, "recording_sid": voicemail.recording_sid},
+                data={
+                    "voicemail_id": voicemail.voicemail_id,
+                    "recording_sid": voicemail.recording_sid,
+                },
             )
         )
     db.session.commit()
     return ticket
 
 
-def create_callback_draft(callback: Callback) -> Ticket:
+def create_callback_draft(callback: UnreachedCallback) -> Ticket:
     """A draft for a callback that never reached the caller: the request is not lost.
 
     Called once per callback, inside the transaction that moves it to `unreached`."""
@@ -124,7 +157,7 @@ def create_callback_draft(callback: Callback) -> Ticket:
             ticket_id=ticket.id,
             actor="system",
             kind="drafted",
-            data={"callback_id": callback.id, "attempts": callback.attempts},
+            data={"callback_id": callback.callback_id, "attempts": callback.attempts},
         )
     )
     return ticket

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from tickets.models import Ticket, TicketState
 from tickets.privacy import mask_number, mask_text
 

@@ -19,7 +19,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
-from hotline.db import db, insert_ignoring_conflict, utcnow
+from hotline.core.clock import now
+from hotline.core.db import db, insert_ignoring_conflict
+from hotline.core.phones import is_real_caller
 from tickets.models import (
     DiscardReason,
     Ticket,
@@ -70,11 +72,6 @@ class Opened:
 
 def _settings():  # noqa: ANN202
     return current_app.config["HOTLINE_SETTINGS"]
-
-
-def now() -> datetime:
-    clock = current_app.extensions.get("hotline.clock")
-    return clock() if clock else utcnow()
 
 
 def _event(ticket: Ticket, actor: str, kind: str, **data: Any) -> None:
@@ -256,8 +253,10 @@ def reopen(ticket: Ticket, actor: str, note: str = "") -> None:
 
 
 def repeat_caller(number: str, at: datetime, exclude_id: int | None = None) -> bool:
-    """The number filed REPEAT_CALLER_COUNT tickets within REPEAT_CALLER_DAYS (with this one)."""
-    if not number:
+    """The number filed REPEAT_CALLER_COUNT tickets within REPEAT_CALLER_DAYS (with this one).
+
+    A withheld or invalid number is never a repeat caller: it stands for many people."""
+    if not is_real_caller(number):
         return False
     settings = _settings()
     since = at - timedelta(days=settings.repeat_caller_days)
@@ -275,7 +274,7 @@ def repeat_caller(number: str, at: datetime, exclude_id: int | None = None) -> b
 
 def duplicate_hints(ticket: Ticket) -> list[dict[str, Any]]:
     """Earlier tickets of the same caller and category within REPEAT_CALLER_DAYS."""
-    if not ticket.caller_number or not ticket.category:
+    if not is_real_caller(ticket.caller_number) or not ticket.category:
         return []
     since = ticket.created_at - timedelta(days=_settings().repeat_caller_days)
     rows = db.session.scalars(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from hotline.db import db
+from hotline.core.db import db
 from tickets.models import Ticket
 
 NUMBER_PREFIX = "12315"

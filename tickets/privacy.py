@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from hotline.db import db
-from hotline.models import AuditLog, Role, User
+from hotline.core.db import db
+from hotline.core.models import AuditLog, Role, User
 
 UNMASKING_ROLES = frozenset({Role.operator.value, Role.admin.value})
 

@@ -21,12 +21,12 @@ from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from hotline.db import db, utcnow
-from hotline.models import User
-from hotline.twilio_rest import rest_client
+from hotline.core.db import db, utcnow
+from hotline.core.models import User
+from hotline.core.queues import QueueUnavailable
+from hotline.core.twilio_rest import rest_client
 from tickets import lifecycle
 from tickets.models import Ticket, TicketState, TicketType
-from workers.queues import QueueUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def after_move(ticket: Ticket, action: str, pin: str | None) -> None:
         jobs.append(("notify_partner", (ticket.id,), f"partner-{ticket.id}-{ticket.updated_at:%s}"))
     if not jobs:
         return
-    from workers import jobs as job_functions
+    from tickets import jobs as job_functions
 
     queues = current_app.extensions["hotline.queues"]
     for name, args, job_id in jobs:

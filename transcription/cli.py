@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from hotline.settings import load_settings
+from hotline.core.settings import load_settings
 from transcription import registry
 from transcription.audio import AudioError
 from transcription.install import InstallError, install_model

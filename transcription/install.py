@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from tqdm import tqdm
 
-from hotline.settings import Settings
+from hotline.core.settings import Settings
 from transcription.registry import (
     ModelNotAvailable,
     check_model_dir,

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.settings import Settings
+from hotline.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hotline.settings import Settings
+from hotline.core.settings import Settings
 from transcription import chinese
 from transcription.audio import PcmAudio, normalise
 from transcription.registry import LoadedModel, language_key, model_for

@@ -10,9 +10,9 @@ from spectree import Response as Responses
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
-from hotline.api import ErrorBody, error_responses, json_errors, require_role, spec
-from hotline.db import db
-from hotline.models import Role
+from hotline.core.api import ErrorBody, error_responses, json_errors, require_role, spec
+from hotline.core.db import db
+from hotline.core.models import Role
 from tickets.models import Ticket
 from voicemail.models import Voicemail, VoicemailState
 

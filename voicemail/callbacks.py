@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
-from hotline.db import db, insert_ignoring_conflict
+from hotline.core.db import db, insert_ignoring_conflict
+from hotline.core.queues import QueueUnavailable
 from ivr.calls import BadParameters, find_or_create_call
 from voicemail.models import Voicemail, VoicemailState
-from workers.queues import QueueUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def enqueue(voicemail_id: int, recording_sid: str) -> bool:
     """Put the voicemail's processing job on the queue; False (and a log line) if Redis is down."""
     from rq import Callback, Retry
 
-    from workers.jobs import process_voicemail, voicemail_failed
+    from voicemail.jobs import process_voicemail, voicemail_failed
 
     intervals = current_app.config["HOTLINE_SETTINGS"].job_retry_intervals
     queues = current_app.extensions["hotline.queues"]

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from voicemail.models import Voicemail
 from voicemail.reconcile import reconcile, retry_failed
 from voicemail.retention import run_retention

@@ -22,10 +22,10 @@ from sqlalchemy import select, update
 from twilio.base.exceptions import TwilioException
 from urllib3.util.retry import Retry
 
-from hotline.db import db, insert_ignoring_conflict, utcnow
-from hotline.settings import Settings
-from hotline.twilio_rest import rest_client
-from tickets.drafts import create_draft
+from hotline.core.db import db, insert_ignoring_conflict, utcnow
+from hotline.core.settings import Settings
+from hotline.core.twilio_rest import rest_client
+from tickets.drafts import VoicemailMessage, create_draft
 from transcription.audio import AudioError, NoAudio
 from transcription.transcriber import transcribe_file
 from voicemail.models import FINAL_STATES, Transcript, Voicemail, VoicemailState
@@ -282,5 +282,14 @@ def draft(voicemail: Voicemail) -> None:
     if transcript is None:  # cannot happen through `transcribe`; repair by transcribing again
         advance(voicemail.id, VoicemailState.transcribed, VoicemailState.downloaded)
         return
-    create_draft(voicemail, transcript)
+    create_draft(
+        VoicemailMessage(
+            voicemail_id=voicemail.id,
+            recording_sid=voicemail.recording_sid,
+            call_id=voicemail.call_id,
+            caller=voicemail.from_number,
+            language=voicemail.language or transcript.language,
+            text=transcript.corrected_text or transcript.text,
+        )
+    )
     advance(voicemail.id, VoicemailState.transcribed, VoicemailState.drafted)

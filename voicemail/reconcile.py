@@ -20,10 +20,10 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
+from hotline.core.queues import REDIS_ERRORS, JobQueues
 from voicemail.callbacks import enqueue, job_id, receive_recording
 from voicemail.models import Voicemail, VoicemailState
-from workers.queues import REDIS_ERRORS, JobQueues
 
 log = logging.getLogger(__name__)
 

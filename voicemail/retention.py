@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
 from voicemail.models import FINAL_STATES, Voicemail
 
 log = logging.getLogger(__name__)

@@ -8,12 +8,12 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from hotline.db import db
-from hotline.twilio_signature import twilio_signed
+from hotline.core.db import db
+from hotline.core.queues import REDIS_ERRORS
+from hotline.core.twilio_signature import twilio_signed
 from ivr.calls import BadParameters
 from voicemail.callbacks import receive_recording
 from voicemail.reconcile import stash_callback
-from workers.queues import REDIS_ERRORS
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,30 @@
-"""The scheduler process: RQ's cron scheduler enqueues the periodic jobs features register."""
+"""The scheduler process: RQ's cron scheduler enqueues the periodic jobs each feature registers."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from rq.cron import CronScheduler
 
-from hotline.settings import load_settings
-from workers.jobs import PERIODIC_JOBS
-from workers.queues import connect
+from hotline.core.queues import connect
+from hotline.core.settings import load_settings
+
+
+def periodic_jobs() -> list[tuple[Callable[..., object], int]]:
+    """Every feature's periodic jobs (`<feature>/jobs.py`'s PERIODIC): (function, seconds)."""
+    from ivr import jobs as ivr_jobs
+    from reports import jobs as report_jobs
+    from tickets import jobs as ticket_jobs
+    from voicemail import jobs as voicemail_jobs
+
+    return [
+        *voicemail_jobs.PERIODIC,
+        *ivr_jobs.PERIODIC,
+        *ticket_jobs.PERIODIC,
+        *report_jobs.PERIODIC,
+    ]
+
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +33,8 @@ def build_scheduler() -> CronScheduler:
     settings = load_settings()
     job_queues = connect(settings)
     scheduler = CronScheduler(connection=job_queues.connection, logging_level=settings.log_level)
-    for func, interval in PERIODIC_JOBS:
-        scheduler.register(func, queue_name="default", interval=interval)  # type: ignore[arg-type]
+    for func, interval in periodic_jobs():
+        scheduler.register(func, queue_name="default", interval=interval)
     return scheduler
 
 

@@ -13,8 +13,8 @@ import logging
 from rq import SimpleWorker
 
 from hotline.app import create_app
-from workers.context import use_app
-from workers.queues import QUEUE_NAMES, connect
+from hotline.core.jobs import use_app
+from hotline.core.queues import QUEUE_NAMES, connect
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 23:10:50.339967
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.db
+import hotline.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -27,8 +27,8 @@ def upgrade():
     sa.Column('document', sa.JSON(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('created_by', sa.String(length=120), nullable=False),
-    sa.Column('created_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('published_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('lock_version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_menu_versions')),
     sa.UniqueConstraint('number', name=op.f('uq_menu_versions_number'))
@@ -45,7 +45,7 @@ def upgrade():
     sa.Column('pin_hash', sa.String(length=255), nullable=True),
     sa.Column('phone', sa.String(length=32), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
@@ -58,9 +58,9 @@ def upgrade():
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
-    sa.Column('created_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -70,7 +70,7 @@ def upgrade():
 
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor', sa.String(length=120), nullable=False),
     sa.Column('action', sa.String(length=80), nullable=False),
@@ -93,8 +93,8 @@ def upgrade():
     sa.Column('menu_version_id', sa.Integer(), nullable=True),
     sa.Column('language', sa.String(length=10), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('started_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('duration_seconds', sa.Integer(), nullable=True),
     sa.Column('satisfaction', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['menu_version_id'], ['menu_versions.id'], name=op.f('fk_calls_menu_version_id_menu_versions')),
@@ -111,7 +111,7 @@ def upgrade():
     sa.Column('call_id', sa.Integer(), nullable=False),
     sa.Column('node_id', sa.String(length=64), nullable=False),
     sa.Column('digits', sa.String(length=16), nullable=True),
-    sa.Column('at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_steps_call_id_calls'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_call_steps'))
     )
@@ -122,8 +122,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
     sa.Column('queue_name', sa.String(length=64), nullable=False),
-    sa.Column('entered_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('left_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('entered_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('left_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('result', sa.String(length=20), nullable=True),
     sa.Column('wait_seconds', sa.Integer(), nullable=True),
     sa.Column('operator_id', sa.Integer(), nullable=True),
@@ -152,9 +152,9 @@ def upgrade():
     sa.Column('audio_path', sa.Text(), nullable=True),
     sa.Column('audio_sha256', sa.String(length=64), nullable=True),
     sa.Column('audio_bytes', sa.Integer(), nullable=True),
-    sa.Column('audio_deleted_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('audio_deleted_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_voicemails_call_id_calls'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_voicemails')),
     sa.UniqueConstraint('recording_sid', name=op.f('uq_voicemails_recording_sid'))
@@ -183,9 +183,9 @@ def upgrade():
     sa.Column('call_id', sa.Integer(), nullable=True),
     sa.Column('partner', sa.String(length=32), nullable=True),
     sa.Column('partner_ref', sa.String(length=64), nullable=True),
-    sa.Column('due_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_tickets_call_id_calls'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['voicemail_id'], ['voicemails.id'], name=op.f('fk_tickets_voicemail_id_voicemails'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets')),
@@ -214,7 +214,7 @@ def upgrade():
     sa.Column('mean_confidence', sa.Double(), nullable=True),
     sa.Column('audio_seconds', sa.Double(), nullable=False),
     sa.Column('decode_seconds', sa.Double(), nullable=False),
-    sa.Column('created_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['voicemail_id'], ['voicemails.id'], name=op.f('fk_transcripts_voicemail_id_voicemails'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_transcripts')),
     sa.UniqueConstraint('voicemail_id', name=op.f('uq_transcripts_voicemail_id'))
@@ -222,7 +222,7 @@ def upgrade():
     op.create_table('ticket_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=120), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),

@@ -9,7 +9,7 @@ Create Date: 2026-11-23 01:49:16.799912
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.db
+import hotline.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -31,15 +31,15 @@ def upgrade():
     sa.Column('number', sa.String(length=32), nullable=False),
     sa.Column('hotline_number', sa.String(length=32), nullable=False),
     sa.Column('language', sa.String(length=10), nullable=False),
-    sa.Column('joined_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('requested_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('joined_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requested_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('dialed_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('dialed_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_call_sid', sa.String(length=64), nullable=True),
     sa.Column('last_status', sa.String(length=20), nullable=True),
-    sa.Column('reached_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reached_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_callbacks_call_id_calls'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_callbacks_ticket_id_tickets'), ondelete='SET NULL'),
@@ -70,10 +70,10 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('call_sid', sa.String(length=64), nullable=False),
-    sa.Column('started_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', hotline.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('available', sa.Boolean(), nullable=False),
-    sa.Column('last_seen_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_operator_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_operator_sessions')),
     sa.UniqueConstraint('call_sid', name=op.f('uq_operator_sessions_call_sid'))
@@ -91,7 +91,7 @@ def upgrade():
         batch_op.add_column(sa.Column('node_id', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('position_on_join', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('leave_reason', sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column('bridged_at', hotline.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('bridged_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('talk_seconds', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('rating', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('callback_id', sa.Integer(), nullable=True))

@@ -9,7 +9,7 @@ Create Date: 2026-11-23 02:34:53.665382
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.db
+import hotline.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -33,10 +33,10 @@ def upgrade():
         batch_op.add_column(sa.Column('discard_reason', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('lookup_pin_hash', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('partner_callback_url', sa.String(length=500), nullable=True))
-        batch_op.add_column(sa.Column('partner_notified_at', hotline.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('opened_at', hotline.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('resolved_at', hotline.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('closed_at', hotline.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('partner_notified_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('opened_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('resolved_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('closed_at', hotline.core.db.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 

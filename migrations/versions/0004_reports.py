@@ -8,7 +8,7 @@ Create Date: 2026-11-23 04:51:01.811602
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.db
+import hotline.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -24,11 +24,11 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('period', sa.String(length=16), nullable=False),
-    sa.Column('start', hotline.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('end', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('start', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('end', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('html', sa.Text(), nullable=False),
     sa.Column('figures', sa.JSON(), nullable=False),
-    sa.Column('generated_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('generated_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('generated_by', sa.String(length=120), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
@@ -43,7 +43,7 @@ def upgrade():
     sa.Column('sector', sa.String(length=64), nullable=False),
     sa.Column('growth_percent', sa.Double(), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
-    sa.Column('uploaded_at', hotline.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', hotline.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('uploaded_by', sa.String(length=120), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sector_growth')),
     sa.UniqueConstraint('month', 'sector', name=op.f('uq_sector_growth_month'))

@@ -10,8 +10,8 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from hotline.accounts import create_user
-from hotline.db import db
+from hotline.accounts.service import create_user
+from hotline.core.db import db
 from tests.reports import data
 from tests.reports.data import local
 

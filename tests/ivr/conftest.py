@@ -41,8 +41,8 @@ OPERATOR_PIN = "2468"
 @pytest.fixture
 def make_operator(app):  # noqa: ANN001, ANN201
     """An operator account with a phone, a PIN and queues (as `hotline operators` sets them)."""
-    from hotline.accounts import create_user
-    from hotline.db import db
+    from hotline.accounts.service import create_user
+    from hotline.core.db import db
     from ivr.operators import set_pin, set_queues
 
     def make(

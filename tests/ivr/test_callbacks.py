@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.models import Callback, QueueVisit
 from tests.conftest import job_runner
 from tests.ivr.queue_calls import QueuedCall

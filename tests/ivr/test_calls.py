@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.menu import load_document_text
 from ivr.models import Call, CallStep
 from ivr.versions import create_version, default_menu_text, publish

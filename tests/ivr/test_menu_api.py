@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from hotline.accounts import create_user, issue_token
+from hotline.accounts.service import create_user, issue_token
 from tests.twilio_fake import parse_twiml
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.models import MenuVersion
 from ivr.versions import default_menu_text
 

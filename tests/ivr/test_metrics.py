@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from hotline.accounts import create_user, issue_token
+from hotline.accounts.service import create_user, issue_token
 from ivr.menu import WEEKDAYS, load_document_text
 from ivr.versions import create_version, default_menu_text, publish
 from tests.ivr.queue_calls import QueuedCall

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline.db import db
-from hotline.models import AuditLog, User
+from hotline.core.db import db
+from hotline.core.models import AuditLog, User
 from ivr.models import OperatorSession
 from tests.ivr.conftest import OPERATOR_PIN
 from tests.ivr.queue_calls import QueuedCall

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.menu import MenuDocument, validate_document
 from ivr.versions import create_version, publish
 from tests.twilio_fake import CallDriver, call_params, parse_twiml, post_signed

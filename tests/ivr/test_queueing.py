@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.menu import load_document_text
 from ivr.models import Call, Callback, QueueVisit
 from ivr.versions import create_version, default_menu_text, publish

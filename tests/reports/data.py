@@ -7,7 +7,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hotline.db import db
+from hotline.core.db import db
 from ivr.models import Call, Callback, QueueVisit
 from tickets.models import Ticket, TicketEvent
 from voicemail.models import Voicemail

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hotline.accounts import create_user, issue_token
-from hotline.db import db
+from hotline.accounts.service import create_user, issue_token
+from hotline.core.db import db
 from reports.documents import generate_due
 from reports.models import Report
 from tests.conftest import job_runner
@@ -89,9 +89,9 @@ def test_the_scheduler_makes_last_weeks_and_last_months_once(app, week47) -> Non
 
 
 def test_the_periodic_job_runs_on_a_real_worker(app) -> None:  # noqa: ANN001
-    from workers.jobs import PERIODIC_JOBS, generate_reports
+    from reports.jobs import PERIODIC, generate_reports
 
-    assert (generate_reports, 3600) in PERIODIC_JOBS
+    assert (generate_reports, 3600) in PERIODIC
     app.extensions["hotline.clock"] = lambda: datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
     app.extensions["hotline.queues"].queues["default"].enqueue(generate_reports)
     job_runner(app)()

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from hotline.accounts import create_user
-from hotline.db import db
-from hotline.models import AuditLog
+from hotline.accounts.service import create_user
+from hotline.core.db import db
+from hotline.core.models import AuditLog
 from reports import environment
 from reports.models import SectorGrowth
 from tests.reports import data

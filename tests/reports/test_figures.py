@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.db import db
-from hotline.i18n import translator
+from hotline.core.db import db
+from hotline.core.i18n import translator
 from reports import figures, tables
 from reports.periods import Period, PeriodError, days, month, week
 from tests.reports import data

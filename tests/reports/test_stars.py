@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.accounts import create_user
-from hotline.db import db
+from hotline.accounts.service import create_user
+from hotline.core.db import db
 from reports.periods import month
 from reports.stars import operator_stars
 from tests.reports import data

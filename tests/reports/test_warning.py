@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.accounts import create_user, issue_token
-from hotline.db import db
+from hotline.accounts.service import create_user, issue_token
+from hotline.core.db import db
 from reports.warning import assess, poisson_tail, warnings
 from tests.reports import data
 from tests.reports.data import local

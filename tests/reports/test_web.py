@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from hotline.accounts import create_user, issue_token
-from hotline.db import db
+from hotline.accounts.service import create_user, issue_token
+from hotline.core.db import db
 from tests.reports import data
 from tests.reports.data import local
 from tests.tickets.test_web import login

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from hotline.db import db
+from hotline.core.db import db
 from tickets.models import Ticket
 from voicemail.models import Transcript, Voicemail
 

@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from hotline.accounts import create_user, issue_token
-from hotline.db import db
-from hotline.models import AuditLog
+from hotline.accounts.service import create_user, issue_token
+from hotline.core.db import db
+from hotline.core.models import AuditLog
 from tests.conftest import job_runner
 from tickets.models import Ticket
 
@@ -289,8 +289,8 @@ def test_csv_and_open311_exports(app, client, tokens, draft_id) -> None:  # noqa
     )
     today = "2026-11-23"
     with app.app_context():
-        from hotline.db import utcnow
-        from hotline.settings import Settings  # noqa: F401
+        from hotline.core.db import utcnow
+        from hotline.core.settings import Settings  # noqa: F401
 
         today = utcnow().astimezone(app.config["HOTLINE_SETTINGS"].zone).date().isoformat()
     body = client.get(

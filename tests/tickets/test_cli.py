@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hotline.db import db
+from hotline.core.db import db
 from tickets.models import Ticket
 
 

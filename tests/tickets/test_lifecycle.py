@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from tickets import lifecycle
 from tickets.lifecycle import TicketError
 from tickets.models import Ticket
@@ -180,7 +180,7 @@ def test_overdue_and_due_soon(app, at) -> None:  # noqa: ANN001
 
 
 def test_repeat_callers_and_duplicate_hints(app, at) -> None:  # noqa: ANN001
-    from hotline.db import utcnow
+    from hotline.core.db import utcnow
 
     first = draft(app, category="prepaid")
     draft(app, category="food")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.settings import Settings, load_settings
+from hotline.core.settings import Settings, load_settings
 
 
 @pytest.fixture

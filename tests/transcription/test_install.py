@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hotline.settings import load_settings
+from hotline.core.settings import load_settings
 from tests.local_http import serve_folder
 from transcription.cli import models
 from transcription.registry import configured_models

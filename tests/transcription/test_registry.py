@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.settings import load_settings
+from hotline.core.settings import load_settings
 from transcription import registry
 from transcription.registry import ModelNotAvailable, configured_models, language_key, model_for
 

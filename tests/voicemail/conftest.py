@@ -17,7 +17,7 @@ import pytest
 from redis import Redis
 from rq import Worker
 
-from hotline.db import db
+from hotline.core.db import db
 from tests.conftest import job_runner
 from tests.net import free_port
 from tests.twilio_fake import ACCOUNT_SID, call_params, post_signed

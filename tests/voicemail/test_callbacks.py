@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from hotline.app import create_app
-from hotline.db import db
+from hotline.core.db import db
 from tests.net import free_port
 from tests.twilio_fake import call_params, post_signed
 from tests.voicemail.conftest import new_recording_sid, recording_params, voicemail
@@ -135,9 +135,9 @@ def test_redis_down_at_callback_then_reconciler_finishes(
 ) -> None:
     from rq import SimpleWorker
 
-    from hotline.db import db as database
+    from hotline.core.db import db as database
+    from hotline.core.jobs import use_app
     from ivr.versions import seed_default_menu
-    from workers.context import use_app
 
     settings = make_settings(redis_url=private_redis.url, twilio_api_base_url=fake_twilio.base_url)
     app = create_app(settings=settings)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hotline.db import db
+from hotline.core.db import db
 from tests.audio_files import silent_recording
 from tests.voicemail.conftest import new_recording_sid, voicemail
 from tickets.models import Ticket, TicketEvent
@@ -232,7 +232,7 @@ def test_retention_deletes_old_audio_and_keeps_the_rest(
     run_jobs,
     audio,
 ) -> None:
-    from hotline.db import utcnow
+    from hotline.core.db import utcnow
     from tests.conftest import HotlineRunner
 
     old = _leave(post_recording, fake_twilio, audio.speech["twilio-8k-mulaw"])

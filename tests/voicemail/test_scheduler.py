@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
+from hotline.core.jobs import use_app
 from tests.voicemail.conftest import new_recording_sid, voicemail
+from voicemail import jobs
 from voicemail.models import Voicemail
-from workers import jobs
-from workers.context import use_app
 from workers.scheduler import build_scheduler
 
 
@@ -20,12 +20,32 @@ def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:  # 
     scheduler = build_scheduler()
     registered = {job.func_name: job.interval for job in scheduler.get_jobs()}
     assert registered == {
-        "workers.jobs.reconcile_voicemails": 60,
-        "workers.jobs.delete_expired_audio": 6 * 3600,
-        "workers.jobs.dispatch_callbacks": 30,
-        "workers.jobs.overdue_digest": 86400,
-        "workers.jobs.generate_reports": 3600,
+        "voicemail.jobs.reconcile_voicemails": 60,
+        "voicemail.jobs.delete_expired_audio": 6 * 3600,
+        "ivr.jobs.dispatch_callbacks": 30,
+        "tickets.jobs.overdue_digest": 86400,
+        "reports.jobs.generate_reports": 3600,
     }
+
+
+def test_jobs_queued_under_their_old_paths_still_resolve() -> None:
+    """Jobs enqueued by a release before the features owned their jobs name `workers.jobs.*`."""
+    from rq.utils import import_attribute
+
+    from ivr.jobs import dispatch_callbacks
+    from tickets.jobs import notify_partner, send_ticket_sms
+
+    old = {
+        "process_voicemail": jobs.process_voicemail,
+        "voicemail_failed": jobs.voicemail_failed,
+        "reconcile_voicemails": jobs.reconcile_voicemails,
+        "delete_expired_audio": jobs.delete_expired_audio,
+        "dispatch_callbacks": dispatch_callbacks,
+        "notify_partner": notify_partner,
+        "send_ticket_sms": send_ticket_sms,
+    }
+    for name, function in old.items():
+        assert import_attribute(f"workers.jobs.{name}") is function
 
 
 def test_periodic_reconcile_job_enqueues_a_stuck_voicemail(

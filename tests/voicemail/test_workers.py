@@ -19,7 +19,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from hotline.db import db
+from hotline.core.db import db
 from tests.audio_files import KOREAN_TEXT
 from tests.net import free_port, post_signed_http
 from tests.twilio_fake import call_params

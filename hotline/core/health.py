@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.db import db
+from hotline.core.db import db
 
 bp = Blueprint("health", __name__)
 

@@ -20,7 +20,7 @@ from rq.exceptions import DuplicateJobError
 from rq.job import Job
 from rq.timeouts import TimerDeathPenalty
 
-from hotline.settings import Settings
+from hotline.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

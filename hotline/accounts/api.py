@@ -13,11 +13,11 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from werkzeug.security import generate_password_hash
 
-from hotline.accounts import AccountError, create_user, issue_token
-from hotline.api import FieldError, error_responses, json_errors, require_role, spec
-from hotline.audit import record
-from hotline.db import db
-from hotline.models import User
+from hotline.accounts.service import AccountError, create_user, issue_token
+from hotline.core.api import FieldError, error_responses, json_errors, require_role, spec
+from hotline.core.audit import record
+from hotline.core.db import db
+from hotline.core.models import User
 
 bp = Blueprint("users_api", __name__, url_prefix="/api/v1/users")
 json_errors(bp)

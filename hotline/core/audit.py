@@ -7,8 +7,8 @@ from typing import Any, Protocol
 
 from flask import has_request_context, request
 
-from hotline.db import db
-from hotline.models import AuditLog
+from hotline.core.db import db
+from hotline.core.models import AuditLog
 
 
 class Actor(Protocol):

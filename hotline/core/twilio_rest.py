@@ -5,7 +5,7 @@ from __future__ import annotations
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from hotline.settings import Settings
+from hotline.core.settings import Settings
 
 REST_TIMEOUT = 15  # seconds
 

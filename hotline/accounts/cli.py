@@ -7,8 +7,8 @@ import secrets
 import click
 from flask.cli import AppGroup
 
-from hotline.accounts import AccountError, create_user, issue_token
-from hotline.models import Role
+from hotline.accounts.service import AccountError, create_user, issue_token
+from hotline.core.models import Role
 
 
 @click.group(cls=AppGroup)
@@ -47,8 +47,8 @@ def users_set(
     from sqlalchemy import select
     from werkzeug.security import generate_password_hash
 
-    from hotline.db import db
-    from hotline.models import AuditLog, User
+    from hotline.core.db import db
+    from hotline.core.models import AuditLog, User
 
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:

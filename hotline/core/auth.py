@@ -30,9 +30,9 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from hotline.db import db
-from hotline.i18n import LANGUAGES, current_language, t
-from hotline.models import AuditLog, Role, User
+from hotline.core.db import db
+from hotline.core.i18n import LANGUAGES, current_language, t
+from hotline.core.models import AuditLog, Role, User
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -61,6 +61,10 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 
 #: Failed logins from one address before it must wait.
 LOGIN_LIMIT = "10 per 15 minutes"
+
+
+#: Logged in, and an admin; others get 403.
+admin_required = roles_required(Role.admin)
 
 
 class WebUser:

@@ -7,9 +7,9 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
-from hotline.accounts import create_user
-from hotline.db import db
-from hotline.models import Role, User
+from hotline.accounts.service import create_user
+from hotline.core.db import db
+from hotline.core.models import Role, User
 
 
 def seed_admin() -> list[str]:

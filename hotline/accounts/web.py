@@ -22,18 +22,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from hotline.accounts import AccountError, create_user, issue_token
-from hotline.audit import record
-from hotline.auth import roles_required
-from hotline.db import db
-from hotline.i18n import t
-from hotline.models import Role, User
+from hotline.accounts.service import AccountError, create_user, issue_token
+from hotline.core.audit import record
+from hotline.core.auth import admin_required
+from hotline.core.db import db
+from hotline.core.i18n import t
+from hotline.core.models import Role, User
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
-
-
-#: Logged in, and an admin; others get 403.
-admin_required = roles_required(Role.admin)
 
 
 def audit(action: str, target: str, **data: Any) -> None:

@@ -25,8 +25,8 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
-from hotline.db import db
-from hotline.settings import Settings, load_settings
+from hotline.core.db import db
+from hotline.core.settings import Settings, load_settings
 from tickets.models import Ticket
 from voicemail.fake_twilio import FakeTwilio, spoken_recording
 from voicemail.models import FINAL_STATES, Voicemail
@@ -84,11 +84,11 @@ class DemoCall:
 def _start_local_app(settings: Settings) -> tuple[Flask, str]:
     from flask_migrate import upgrade
 
+    from hotline.accounts.seed import run_seed
     from hotline.app import create_app
-    from hotline.seed import run_seed
+    from hotline.core.jobs import use_app
+    from hotline.core.queues import start_thread_worker
     from transcription.registry import preload
-    from workers.context import use_app
-    from workers.queues import start_thread_worker
 
     app = create_app(settings=settings)
     with app.app_context():

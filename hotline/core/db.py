@@ -12,6 +12,8 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
+from hotline.core import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -32,7 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError(
-                "naive datetime given to a UTCDateTime column; use hotline.db.utcnow()"
+                "naive datetime given to a UTCDateTime column; use hotline.core.db.utcnow()"
             )
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
@@ -68,7 +70,8 @@ def insert_ignoring_conflict(model: type, values: dict[str, Any], unique: str) -
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, by the app's one clock (`hotline.core.clock`, the test clock included)."""
+    return clock.now()
 
 
 class Base(DeclarativeBase):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.db import db, utcnow
+from hotline.core.db import db, utcnow
 
 
 class Role(StrEnum):

@@ -1,18 +1,16 @@
-"""Users, roles and API tokens: creating them and checking a bearer token."""
+"""Users, roles and API tokens: creating them (checking a bearer token is the core's)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from hotline.db import db, utcnow
-from hotline.models import ApiToken, Role, User
-
-TOKEN_PREFIX = "hl_"  # noqa: S105 (a visible prefix that marks our tokens, not a secret)
+from hotline.core.db import db
+from hotline.core.models import ApiToken, Role, User
+from hotline.core.tokens import TOKEN_PREFIX, token_hash
 
 
 class AccountError(ValueError):
@@ -51,31 +49,13 @@ def create_user(
     return user
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(username: str, name: str = "api") -> IssuedToken:
     """A new bearer token for the user; the plain token is returned once and never stored."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         raise AccountError(f"no active user {username!r}; create it with `hotline users create`")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(user=user, name=name, token_hash=_hash(token), prefix=token[:10])
+    record = ApiToken(user=user, name=name, token_hash=token_hash(token), prefix=token[:10])
     db.session.add(record)
     db.session.commit()
     return IssuedToken(token=token, record=record)
-
-
-def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None; notes when the token was last used."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    record = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None))
-    )
-    if record is None or not record.user.active:
-        return None
-    record.last_used_at = utcnow()
-    db.session.commit()
-    return record.user

@@ -21,9 +21,9 @@ from spectree.models import SecureType, SecuritySchemeData
 from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, Unauthorized
 
-from hotline.accounts import user_for_token
-from hotline.db import db
-from hotline.models import AuditLog, Role
+from hotline.core.db import db
+from hotline.core.models import AuditLog, Role
+from hotline.core.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -1,0 +1,17 @@
+"""The IVR's RQ jobs: thin, they push the app context and call one service."""
+
+from __future__ import annotations
+
+from hotline.core.jobs import app_context
+
+
+def dispatch_callbacks(queue: str | None = None) -> int:
+    """Place the queued callbacks whose turn has come (one queue, or all); returns how many."""
+    from ivr.callbacks import dispatch
+
+    with app_context():
+        return len(dispatch([queue] if queue else None))
+
+
+#: Periodic jobs for the scheduler: (function, interval in seconds).
+PERIODIC = [(dispatch_callbacks, 30)]
