@@ -1,20 +1,137 @@
-"""The `hotline` command: Flask's CLI with the app factory, plus the project's own commands."""
+"""The `hotline` command: the composition root of the CLI.
+
+The command list and each command's one-line help are written here, so `hotline --help` and
+`hotline <group> --help` import neither the features nor the app; a command's module is
+imported when it is asked for, and the app is built only when a command that needs it runs
+(Flask's `ScriptInfo`, as `flask` itself does). bench/cli.py measures it.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup
-
-from hotline.core.settings import SettingsError, load_settings, settings_table
+from flask.cli import ScriptInfo, with_appcontext
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: name → (module:attribute, one-line help). The help is shown without importing the module;
+#: tests/test_cli.py checks that it is the first line of the command's own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "callbacks": (
+        "ivr.queue_cli:callbacks",
+        "Queued callbacks: list them, place the ones whose turn has come.",
+    ),
+    "config": (
+        "hotline.cli:config",
+        "Inspect the configuration.",
+    ),
+    "db": (
+        "flask_migrate.cli:db",
+        "Perform database migrations.",
+    ),
+    "demo": (
+        "hotline.cli:demo",
+        "Play a whole call with a spoken voicemail and show its transcript and draft ticket.",
+    ),
+    "menu": (
+        "ivr.cli:menu",
+        "Validate, import, export and publish menu documents.",
+    ),
+    "models": (
+        "transcription.cli:models",
+        "List and install Vosk speech models.",
+    ),
+    "operators": (
+        "ivr.queue_cli:operators",
+        "Operators on the operator line: PIN, queues, phone, language.",
+    ),
+    "queues": (
+        "ivr.queue_cli:queues",
+        "Live queues and their metrics.",
+    ),
+    "reconcile": (
+        "voicemail.cli:reconcile_command",
+        "Re-enqueue unfinished voicemails whose job is gone; replay callbacks stashed in an "
+        "outage.",
+    ),
+    "report": (
+        "reports.cli:report",
+        "Reports: the weekly flash report, the monthly analysis, figures, warnings, stars.",
+    ),
+    "retention": (
+        "voicemail.cli:retention",
+        "Delete old local audio.",
+    ),
+    "run": (
+        "hotline.cli:run",
+        "Start web, worker and scheduler from the Procfile together (local use).",
+    ),
+    "scheduler": (
+        "hotline.cli:scheduler",
+        "Run periodic work (reconciler, retention, reports) on RQ's cron scheduler.",
+    ),
+    "seed": (
+        "hotline.cli:seed",
+        "Create first-run data (admin account, default menu); does nothing when already there.",
+    ),
+    "tickets": (
+        "tickets.cli:tickets",
+        "Tickets: suggestions, listing, the overdue digest.",
+    ),
+    "tokens": (
+        "hotline.accounts.cli:tokens",
+        "Issue API bearer tokens.",
+    ),
+    "transcribe": (
+        "transcription.cli:transcribe",
+        "Transcribe audio FILES offline; unreadable files are reported and the rest still run.",
+    ),
+    "users": (
+        "hotline.accounts.cli:users",
+        "Manage users (operators, admins, managers, partners).",
+    ),
+    "voicemail": (
+        "voicemail.cli:voicemail",
+        "Inspect and retry voicemails.",
+    ),
+    "worker": (
+        "hotline.cli:worker",
+        "Preload the speech models, then work the RQ queues (with RQ's scheduler for retries).",
+    ),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the command `name` from its module (see COMMANDS)."""
+    module, attribute = COMMANDS[name][0].split(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when they are run or their own help is asked for.
+
+    A name not in COMMANDS is looked up in the app's own CLI (`app.cli`: e.g. Flask-Limiter's
+    `limiter`), which builds the app, as Flask's group does."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            return load_command(cmd_name)
+        info = ctx.ensure_object(ScriptInfo)
+        return info.load_app().cli.get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in sorted(COMMANDS.items())])
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -23,14 +140,12 @@ def _create_app():  # type: ignore[no-untyped-def]
     return create_app()
 
 
-@click.group(
-    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
-)
+@click.group(cls=LazyGroup)
 def cli() -> None:
     """Hotline: IVR, voicemail transcription and tickets for a complaint hotline."""
 
 
-@cli.group()
+@click.group()
 def config() -> None:
     """Inspect the configuration."""
 
@@ -38,12 +153,16 @@ def config() -> None:
 @config.command("table")
 def config_table() -> None:
     """Print the configuration table (Markdown) that the README carries."""
+    from hotline.core.settings import settings_table
+
     click.echo(settings_table())
 
 
 @config.command("check")
 def config_check() -> None:
     """Validate the environment's configuration and print the values in effect (secrets hidden)."""
+    from hotline.core.settings import load_settings
+
     settings = load_settings()
     for name, value in settings.model_dump().items():
         if name in ("twilio_auth_token", "secret_key") and value:
@@ -51,7 +170,8 @@ def config_check() -> None:
         click.echo(f"{name.upper()}={value}")
 
 
-@cli.command("seed")
+@click.command("seed")
+@with_appcontext
 def seed() -> None:
     """Create first-run data (admin account, default menu); does nothing when already there."""
     from hotline.accounts.seed import run_seed
@@ -60,7 +180,7 @@ def seed() -> None:
         click.echo(message)
 
 
-@cli.command("run", with_appcontext=False)
+@click.command("run")
 @click.option("--port", default=8000, show_default=True, help="Port for the web process.")
 @click.option(
     "--procfile",
@@ -79,6 +199,7 @@ def run(port: int, procfile: Path, only: tuple[str, ...]) -> None:
     from honcho.manager import Manager
 
     from hotline.core.queues import redis_answers
+    from hotline.core.settings import load_settings
 
     settings = load_settings()
     # The Procfile names `gunicorn` and `hotline`: find them beside this interpreter, so that
@@ -107,7 +228,22 @@ def run(port: int, procfile: Path, only: tuple[str, ...]) -> None:
     sys.exit(manager.returncode)
 
 
-@cli.command("worker", with_appcontext=False)
+@click.command("demo")
+@click.option(
+    "--url",
+    default=None,
+    help="A running Hotline (e.g. http://127.0.0.1:8000); default: start one in this process.",
+)
+@click.option("--caller", default="+8613800138000", show_default=True)
+@click.option("--timeout", default=180, show_default=True, help="Seconds to wait for the draft.")
+def demo(url: str | None, caller: str, timeout: int) -> None:
+    """Play a whole call with a spoken voicemail and show its transcript and draft ticket."""
+    from hotline.demo import run_demo
+
+    run_demo(url, caller, timeout)
+
+
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="Quit when the queues are empty.")
 def worker(burst: bool) -> None:
     """Preload the speech models, then work the RQ queues (with RQ's scheduler for retries)."""
@@ -116,7 +252,7 @@ def worker(burst: bool) -> None:
     run_worker(burst=burst)
 
 
-@cli.command("scheduler", with_appcontext=False)
+@click.command("scheduler")
 def scheduler() -> None:
     """Run periodic work (reconciler, retention, reports) on RQ's cron scheduler."""
     from workers.scheduler import run_scheduler
@@ -124,42 +260,15 @@ def scheduler() -> None:
     run_scheduler()
 
 
-def _register_feature_commands() -> None:
-    from hotline.accounts.cli import tokens, users
-    from hotline.demo import demo
-    from ivr.cli import menu
-    from ivr.queue_cli import callbacks, operators, queues
-    from reports.cli import report
-    from tickets.cli import tickets
-    from transcription.cli import models, transcribe
-    from voicemail.cli import reconcile_command, retention, voicemail
-
-    for command in (
-        users,
-        tokens,
-        menu,
-        operators,
-        queues,
-        callbacks,
-        tickets,
-        report,
-        models,
-        transcribe,
-        reconcile_command,
-        retention,
-        voicemail,
-        demo,
-    ):
-        cli.add_command(command)
-
-
-_register_feature_commands()
-
-
 def main() -> None:
     try:
-        cli.main(prog_name="hotline")
-    except SettingsError as exc:
+        cli.main(prog_name="hotline", obj=ScriptInfo(create_app=_create_app))
+    except Exception as exc:
+        # A bad setting: name the variable, no traceback. Looked up only when something failed,
+        # so that `--help` never imports the settings.
+        settings = sys.modules.get("hotline.core.settings")
+        if settings is None or not isinstance(exc, settings.SettingsError):
+            raise
         click.secho(str(exc), fg="red", err=True)
         sys.exit(2)
 

@@ -105,15 +105,7 @@ def _start_local_app(settings: Settings) -> tuple[Flask, str]:
     return app, f"http://127.0.0.1:{server.server_port}"
 
 
-@click.command("demo")
-@click.option(
-    "--url",
-    default=None,
-    help="A running Hotline (e.g. http://127.0.0.1:8000); default: start one in this process.",
-)
-@click.option("--caller", default="+8613800138000", show_default=True)
-@click.option("--timeout", default=180, show_default=True, help="Seconds to wait for the draft.")
-def demo(url: str | None, caller: str, timeout: int) -> None:
+def run_demo(url: str | None, caller: str, timeout: int) -> None:
     """Play a whole call with a spoken voicemail and show its transcript and draft ticket."""
     base_settings = load_settings()
     fake = FakeTwilio(base_settings.twilio_account_sid, base_settings.twilio_auth_token).start()

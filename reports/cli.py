@@ -1,5 +1,7 @@
 """`hotline report weekly|monthly|list|summary|warnings|stars|index`: the reports from the
-command line; documents are stored exactly as the scheduler stores them."""
+command line; documents are stored exactly as the scheduler stores them.
+
+The report modules are imported inside the commands, so `hotline report --help` stays quick."""
 
 from __future__ import annotations
 
@@ -12,10 +14,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from hotline.core import clock
-from hotline.core.clock import now
-from hotline.core.db import db
-from reports import documents, environment, figures, stars, warning
-from reports.periods import PeriodError, days, month, month_of
 
 OUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -30,6 +28,9 @@ def _settings():  # noqa: ANN202
 
 
 def _generate(kind: str, key: str, out: Path | None) -> None:
+    from reports import documents
+    from reports.periods import PeriodError
+
     try:
         made = documents.generate(kind, key, "cli")
     except PeriodError as exc:
@@ -51,7 +52,9 @@ def _generate(kind: str, key: str, out: Path | None) -> None:
 )
 def weekly(week: str | None, out: Path | None) -> None:
     """Generate and store the weekly flash report (周快报)."""
-    key = week or documents.last_complete(now(), _settings().zone)[0].key
+    from reports import documents
+
+    key = week or documents.last_complete(clock.now(), _settings().zone)[0].key
     _generate("weekly", key, out)
 
 
@@ -62,17 +65,21 @@ def weekly(week: str | None, out: Path | None) -> None:
 )
 def monthly(month_key: str | None, out: Path | None) -> None:
     """Generate and store the monthly analysis (月分析)."""
-    key = month_key or documents.last_complete(now(), _settings().zone)[1].key
+    from reports import documents
+
+    key = month_key or documents.last_complete(clock.now(), _settings().zone)[1].key
     _generate("monthly", key, out)
 
 
 @report.command("list")
 def list_documents() -> None:
-    """The stored documents, newest first."""
+    """The stored documents, newest first (generated at, in the hotline's time zone)."""
+    from reports import documents
+
     for r in documents.listed():
         click.echo(
             f"{r.id:>5}  {r.kind:<8} {r.period:<9} rev {r.revision}  "
-            f"{r.generated_at:%Y-%m-%d %H:%M} UTC  by {r.generated_by}"
+            f"{clock.local(r.generated_at):%Y-%m-%d %H:%M}  by {r.generated_by}"
         )
 
 
@@ -82,6 +89,9 @@ def list_documents() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def summary(first: str | None, last: str | None, as_json: bool) -> None:
     """The headline figures of a date range with growth (previous period, a year earlier)."""
+    from reports import figures
+    from reports.periods import PeriodError, days
+
     today = clock.today(_settings().zone)
     try:
         period = days(first or today.replace(day=1).isoformat(), last or today.isoformat())
@@ -112,6 +122,8 @@ def _plain(value: float | int | None) -> str:
 @click.option("--week", help="ISO week like 2026-W47 (default: the 7 days ending today)")
 def warnings_command(week: str | None) -> None:
     """Categories, districts and merchants far above their 8-week baseline."""
+    from reports import warning
+    from reports.periods import PeriodError
     from reports.periods import week as parse_week
 
     settings = _settings()
@@ -133,6 +145,9 @@ def warnings_command(week: str | None) -> None:
 @click.option("--month", "month_key", help="month like 2026-10 (default: this month)")
 def stars_command(month_key: str | None) -> None:
     """Operator star ratings (星级话务员) for a month."""
+    from reports import stars
+    from reports.periods import PeriodError, month, month_of
+
     try:
         period = month(month_key) if month_key else month_of(clock.today(_settings().zone))
     except PeriodError as exc:
@@ -155,6 +170,9 @@ def stars_command(month_key: str | None) -> None:
 @click.option("--month", "month_key", help="month like 2026-10 (default: the latest uploaded)")
 def index_command(upload: Path | None, month_key: str | None) -> None:
     """The consumer environment index (增速差): complaint growth − spending growth."""
+    from hotline.core.db import db
+    from reports import environment
+
     if upload:
         try:
             rows = environment.parse(upload.read_bytes(), environment.category_names())

@@ -1,4 +1,5 @@
-"""`hotline models list|install` and `hotline transcribe FILES...`."""
+"""`hotline models list|install` and `hotline transcribe FILES...` (the speech modules are
+imported inside the commands: help stays quick)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,6 @@ import sys
 from pathlib import Path
 
 import click
-from tqdm import tqdm
-
-from hotline.core.settings import load_settings
-from transcription import registry
-from transcription.audio import AudioError
-from transcription.install import InstallError, install_model
-from transcription.registry import ModelNotAvailable, configured_models
-from transcription.transcriber import transcribe_file
 
 
 @click.group()
@@ -33,6 +26,10 @@ def _size(path: Path) -> str:
 @click.option("--no-load", is_flag=True, help="Do not try loading each model.")
 def models_list(no_load: bool) -> None:
     """Languages, model folders, sizes, and whether each model loads."""
+    from hotline.core.settings import load_settings
+    from transcription import registry
+    from transcription.registry import ModelNotAvailable, configured_models
+
     settings = load_settings()
     entries = configured_models(settings)
     if not entries:
@@ -55,6 +52,11 @@ def models_list(no_load: bool) -> None:
 @click.option("--no-verify", is_flag=True, help="Do not load the model after installing it.")
 def models_install(language: str, source: str, sha256: str | None, no_verify: bool) -> None:
     """Install a model for LANGUAGE from SOURCE (a URL or a local .zip)."""
+    from hotline.core.settings import load_settings
+    from transcription import registry
+    from transcription.install import InstallError, install_model
+    from transcription.registry import ModelNotAvailable, configured_models
+
     settings = load_settings()
     try:
         target = install_model(language, source, settings, sha256=sha256)
@@ -82,6 +84,13 @@ def models_install(language: str, source: str, sha256: str | None, no_verify: bo
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, per line.")
 def transcribe(files: tuple[Path, ...], language: str | None, as_json: bool) -> None:
     """Transcribe audio FILES offline; unreadable files are reported and the rest still run."""
+    from tqdm import tqdm
+
+    from hotline.core.settings import load_settings
+    from transcription.audio import AudioError
+    from transcription.registry import ModelNotAvailable
+    from transcription.transcriber import transcribe_file
+
     settings = load_settings()
     failures = 0
     with tqdm(files, unit="file", disable=len(files) < 2, file=sys.stderr) as bar:

@@ -6,12 +6,6 @@ from datetime import timedelta
 
 import click
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
-
-from hotline.core.db import db
-from voicemail.models import Voicemail
-from voicemail.reconcile import reconcile, retry_failed
-from voicemail.retention import run_retention
 
 
 @click.command("reconcile")
@@ -24,6 +18,8 @@ from voicemail.retention import run_retention
 @with_appcontext
 def reconcile_command(older_than: float | None) -> None:
     """Re-enqueue unfinished voicemails whose job is gone; replay callbacks stashed in an outage."""
+    from voicemail.reconcile import reconcile
+
     report = reconcile(timedelta(seconds=older_than) if older_than is not None else None)
     click.echo(
         f"replayed {report.callbacks_replayed} stashed callbacks; re-enqueued "
@@ -41,6 +37,8 @@ def retention() -> None:
 @click.option("--days", type=int, default=None, help="Default: AUDIO_RETENTION_DAYS.")
 def retention_run(days: int | None) -> None:
     """Delete the audio of finished voicemails older than the retention period."""
+    from voicemail.retention import run_retention
+
     done = run_retention(days)
     click.echo(f"deleted the audio of {len(done)} voicemails")
 
@@ -55,6 +53,11 @@ def voicemail() -> None:
 @click.option("--limit", default=20, show_default=True)
 def voicemail_list(state: str | None, limit: int) -> None:
     """The newest voicemails with their state."""
+    from sqlalchemy import select
+
+    from hotline.core.db import db
+    from voicemail.models import Voicemail
+
     query = select(Voicemail).order_by(Voicemail.id.desc()).limit(limit)
     if state:
         query = query.where(Voicemail.state == state)
@@ -69,6 +72,8 @@ def voicemail_list(state: str | None, limit: int) -> None:
 @click.argument("voicemail_id", type=int)
 def voicemail_retry(voicemail_id: int) -> None:
     """Retry a failed voicemail from the last step that completed."""
+    from voicemail.reconcile import retry_failed
+
     try:
         state = retry_failed(voicemail_id)
     except (LookupError, ValueError) as exc:
