@@ -11,6 +11,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hotline.core import i18n
 from hotline.core.db import db
 from hotline.core.settings import Settings, load_settings
 
@@ -68,6 +69,7 @@ def create_app(
     settings.storage_root.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    i18n.init_app(app, settings.timezone)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     _import_models()
     _register_features(app)

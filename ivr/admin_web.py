@@ -10,12 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from hotline.core.audit import record
 from hotline.core.auth import admin_required
 from hotline.core.db import db
-from hotline.core.i18n import t
 from hotline.core.models import Role
 from ivr import editing, preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, dump_yaml, load_document_text, validate_document
@@ -42,7 +42,7 @@ def _valid(version: MenuVersion) -> MenuDocument | None:
     """The parsed document, or None after flashing the first problem (fix it first)."""
     problems = validate_document(version.document)
     if problems:
-        flash(f"{t('fix_first')} {problems[0]}")
+        flash(_("Fix the problems first: %(problem)s", problem=problems[0]))
         return None
     return MenuDocument.model_validate(version.document)
 
@@ -62,7 +62,9 @@ def versions() -> str:
     difference = None
     if a.isdigit() and b.isdigit():
         old, new = _version(int(a)), _version(int(b))
-        difference = editing.diff(old.document, new.document, f"v{a}", f"v{b}") or t("no_changes")
+        difference = editing.diff(old.document, new.document, f"v{a}", f"v{b}") or _(
+            "No differences."
+        )
     return render_template("admin/versions.html", versions=rows, difference=difference, a=a, b=b)
 
 
@@ -147,12 +149,12 @@ def _save(
         document = change(version.document)
         save_draft(number, document, int(lock) if lock.isdigit() else -1, current_user.username)
     except EditConflict as exc:
-        flash(f"{t('conflict')} {exc}")
+        flash(_("Not saved: %(reason)s", reason=exc))
     except (editing.EditError, VersionError) as exc:
         flash(str(exc))
     else:
         audit(action, number, **data)
-        flash(t("saved"))
+        flash(_("Saved."))
     return redirect(url_for("admin_menu.editor", number=number))
 
 
@@ -221,10 +223,10 @@ def upload_prompt(number: int) -> Response:
     node_id, language = request.form.get("node", ""), request.form.get("lang", "")
     try:
         if upload is None or not upload.filename:
-            raise prompts.PromptError(t("choose_file"))
+            raise prompts.PromptError(_("Choose a file."))
         url = prompts.store(upload.read(prompts.MAX_BYTES + 1), upload.filename)
     except prompts.PromptError as exc:
-        flash(f"{t('not_audio')} {exc}")
+        flash(_("Upload refused: %(reason)s", reason=exc))
         return redirect(url_for("admin_menu.editor", number=number))
     return _save(
         number,
@@ -271,10 +273,10 @@ def publish_version(number: int) -> Response:
     try:
         publish(number)
     except (InvalidMenu, VersionError) as exc:
-        flash(f"{t('not_published')} {exc}")
+        flash(_("Not published: %(reason)s", reason=exc))
         return redirect(url_for("admin_menu.editor", number=number))
     audit("menu.publish", number)
-    flash(t("published", number=str(number)))
+    flash(_("Version %(number)s is published.", number=str(number)))
     return redirect(url_for("admin_menu.versions"))
 
 
@@ -330,5 +332,5 @@ def change_operator(username: str) -> Response:
         phone=user.phone,
     )
     db.session.commit()
-    flash(t("saved"))
+    flash(_("Saved."))
     return redirect(url_for("admin_operators.operators"))

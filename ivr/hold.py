@@ -16,7 +16,7 @@ from hotline.core.phones import is_real_caller
 from ivr import callbacks, queueing
 from ivr.engine import Step, _node_of_kind
 from ivr.menu import QueueConfig, QueueNode
-from ivr.phrases import phrase
+from ivr.phrases import phrase, wait_estimate
 
 
 def wait(step: Step, node_id: str) -> VoiceResponse:
@@ -52,9 +52,7 @@ def wait(step: Step, node_id: str) -> VoiceResponse:
     else:
         step.say_text(target, step_phrase(step, "queue_position", position=str(position)))
     if estimate is not None and position > 1:
-        count = queueing.minutes(estimate)
-        key = "queue_estimate_one" if count == 1 else "queue_estimate"
-        step.say_text(target, step_phrase(step, key, minutes=str(count)))
+        step.say_text(target, wait_estimate(queueing.minutes(estimate), step.language))
     if not called_back:
         offer = (
             "queue_options" if offers_callback(step, config, visit) else "queue_option_voicemail"

@@ -26,7 +26,7 @@ from hotline.core.db import db
 from hotline.core.models import AuditLog, Role, User
 from ivr import calls, queueing
 from ivr.models import Call, CallStep, OperatorQueue, OperatorSession, QueueVisit
-from ivr.phrases import language_name, phrase
+from ivr.phrases import briefing, language_name, phrase
 from ivr.versions import pinned_document
 
 log = logging.getLogger(__name__)
@@ -331,14 +331,12 @@ def _briefing(queue: str, callback: bool, language: str) -> str | None:
         if name not in path:
             path.append(name)
     waited = queueing.minutes(int((clock.now() - visit.entered_at).total_seconds()))
-    key = "operator_briefing_callback" if callback else "operator_briefing"
     separator = "、" if language.startswith("zh") else ", "
-    return phrase(
-        key,
+    return briefing(
         language,
         speaks=language_name(call.language if call else None, language),
         path=separator.join(path) or "-",
-        minutes=str(waited),
+        minutes=None if callback else waited,
     )
 
 

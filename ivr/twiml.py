@@ -5,20 +5,20 @@ from __future__ import annotations
 from flask import Response
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.core.i18n import N_, translations
+
 #: Where Twilio reports finished recordings; the voicemail feature answers it.
 RECORDING_CALLBACK = "/twilio/recording"
 #: What a caller hears after leaving a message outside the menu (the apology's voicemail).
 RECORDED_ACTION = "/twilio/recorded"
 
-APOLOGY = {
-    "zh-CN": "抱歉，系统暂时出现故障。如需留言，请在提示音后说明您的问题，按井号键结束。",
-    "en-US": "Sorry, we are having technical difficulties. "
-    "To leave a message, speak after the tone and press hash when done.",
-}
-THANKS = {
-    "zh-CN": "您的留言已收到，感谢您的来电，再见。",
-    "en-US": "Your message has been recorded. Thank you for calling. Goodbye.",
-}
+APOLOGY = N_(
+    "Sorry, we are having technical difficulties. "
+    "To leave a message, speak after the tone and press hash when done."
+)
+THANKS = N_("Your message has been recorded. Thank you for calling. Goodbye.")
+#: The apology is said in both languages, each from its catalog (read once per process).
+BOTH = ("zh-CN", "en-US")
 
 
 def twiml_response(response: VoiceResponse, status: int = 200) -> Response:
@@ -28,11 +28,12 @@ def twiml_response(response: VoiceResponse, status: int = 200) -> Response:
 def apology_with_voicemail() -> VoiceResponse:
     """The safe answer to any failure: apologise in Mandarin and English, offer a voicemail.
 
-    Built from constants only, so it works when the database or the menu does not.
+    Built from the catalogs alone (in memory once read), so it works when the database or
+    the menu does not.
     """
     response = VoiceResponse()
-    response.say(APOLOGY["zh-CN"], language="zh-CN")
-    response.say(APOLOGY["en-US"], language="en-US")
+    for language in BOTH:
+        response.say(translations(language).gettext(APOLOGY), language=language)
     response.record(
         action=RECORDED_ACTION,
         method="POST",
@@ -50,7 +51,7 @@ def apology_with_voicemail() -> VoiceResponse:
 
 def thanks_and_hangup() -> VoiceResponse:
     response = VoiceResponse()
-    response.say(THANKS["zh-CN"], language="zh-CN")
-    response.say(THANKS["en-US"], language="en-US")
+    for language in BOTH:
+        response.say(translations(language).gettext(THANKS), language=language)
     response.hangup()
     return response

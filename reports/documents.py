@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from hotline.core.clock import now
 from hotline.core.db import db
-from hotline.core.i18n import translator
-from reports import periods
+from hotline.core.i18n import locale_of
+from reports import periods, words
 from reports.models import Report
 from reports.service import assemble
 from reports.tables import as_dicts
@@ -47,21 +48,19 @@ def generate(kind: str, key: str, actor: str, at: datetime | None = None) -> Gen
     settings = current_app.config["HOTLINE_SETTINGS"]
     period = period_of(kind, key)
     language = settings.report_language
-    t = translator(language)
     at = at or now()
-    assembled = assemble(period, settings, t, language, at=at)
-    title = t(f"r_{kind}_title", period=period.key)
-    html = render_template(
-        "reports/document.html",
-        title=title,
-        kind=kind,
-        report=assembled,
-        t=t,
-        language=language,
-        zone=settings.timezone,
-        generated_at=at.astimezone(settings.zone),
-        generated_by=actor,
-    )
+    assembled = assemble(period, settings, language, at=at)
+    with force_locale(locale_of(language)):  # REPORT_LANGUAGE, whoever asked for it
+        html = render_template(
+            "reports/document.html",
+            title=words.name(words.TITLES, kind) % {"period": period.key},
+            kind=kind,
+            report=assembled,
+            language=language,
+            zone=settings.timezone,
+            generated_at=at,
+            generated_by=actor,
+        )
     start, end = period.bounds(settings.zone)
     figures = {
         "headline": {

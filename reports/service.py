@@ -13,14 +13,18 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from hotline.core.clock import now
 from hotline.core.db import db
+from hotline.core.i18n import locale_of
 from hotline.core.settings import Settings
-from reports import charts, environment, figures, stars, tables, warning
+from reports import charts, environment, figures, stars, tables, warning, words
 from reports.periods import Period, month_of
-from reports.tables import Table, Translate
+from reports.tables import Table
+from tickets import words as ticket_words
 from tickets.suggest import current_suggester
 
 TOP = 10
@@ -79,17 +83,22 @@ def namer(language: str) -> tuple:
 def assemble(
     period: Period,
     settings: Settings,
-    t: Translate,
     language: str,
     *,
     with_stars: bool = False,
     at: datetime | None = None,
 ) -> Assembled:
-    """Every figure, table and chart of the period. The queries run side by side in a few
-    threads, the longest first (the figures of the three periods); the charts of the series
-    and rankings are drawn while the figures are still being counted."""
+    """Every figure, table and chart of the period, worded in `language`. The queries run side
+    by side in a few threads, the longest first (the figures of the three periods); the charts
+    of the series and rankings are drawn while the figures are still being counted."""
+    with force_locale(locale_of(language)):
+        return _assemble(period, settings, language, with_stars, at or now())
+
+
+def _assemble(
+    period: Period, settings: Settings, language: str, with_stars: bool, at: datetime
+) -> Assembled:
     zone = settings.zone
-    at = at or now()
     category_name, value_name = namer(language)
     month = month_of(period.last)  # stars are monthly: the month of the range's last day
     index_month = environment.month_for(period, environment.months_with_data())
@@ -106,74 +115,70 @@ def assemble(
         indexed = run(environment.environment_index, index_month, zone) if index_month else None
         days, top = daily.result(), ranked_categories.result()
         districts = ranked_districts.result()
-        drawn = _series_charts(days, top, districts, category_name, t)
+        drawn = _series_charts(days, top, districts, category_name)
         comparison = comparing()
     report = Assembled(period, comparison, warned.result(), index_month=index_month)
-    names = Names(t)
     for table in (
-        tables.headline(comparison, t),
+        tables.headline(comparison),
         tables.ranking(
             "categories",
-            t("r_top_categories"),
+            _("Top 10 categories"),
             "category",
             top,
             period.first,
             period.last,
             category_name,
-            t,
         ),
         tables.ranking(
             "districts",
-            t("r_districts"),
+            _("Tickets by district"),
             "district",
             districts,
             period.first,
             period.last,
             str,
-            t,
         ),
         tables.breakdown(
-            "types", t("r_types"), t("type"), comparison.current.by_type, t, names.type
+            "types", _("Tickets by type"), _("Type"), comparison.current.by_type, type_name
         ),
         tables.breakdown(
-            "sources", t("r_sources"), t("r_source"), comparison.current.by_source, t, names.source
+            "sources",
+            _("Tickets by source"),
+            _("Source"),
+            comparison.current.by_source,
+            source_name,
         ),
         tables.breakdown(
             "voicemails",
-            t("r_voicemails"),
-            t("r_state"),
+            _("Voicemails by state"),
+            _("State"),
             comparison.current.voicemails,
-            t,
-            names.voicemail_state,
+            voicemail_state_name,
         ),
-        tables.warnings(report.warnings, value_name, t),
-        tables.daily(days, t),
-        tables.overdue(overdue.result(), at, zone, category_name, t),
+        tables.warnings(report.warnings, value_name),
+        tables.daily(days),
+        tables.overdue(overdue.result(), at, category_name),
     ):
         report.tables[table.id] = table
     if rated is not None:
-        report.tables["stars"] = tables.stars(rated.result(), month.key, t)
+        report.tables["stars"] = tables.stars(rated.result(), month.key)
     if indexed is not None:
-        report.tables["index"] = tables.environment(indexed.result(), category_name, t)
-    sources = [(names.source(k), v) for k, v in comparison.current.by_source.items()]
-    report.charts = {**drawn, "sources": charts.pie(t("r_sources"), sources)}
+        report.tables["index"] = tables.environment(indexed.result(), category_name)
+    sources = [(source_name(k), v) for k, v in comparison.current.by_source.items()]
+    report.charts = {**drawn, "sources": charts.pie(_("Tickets by source"), sources)}
     return report
 
 
-@dataclass(frozen=True)
-class Names:
-    """How sources, voicemail states and types are shown in the report's language."""
+def source_name(key: str) -> str:
+    return words.name(words.SOURCES, key)
 
-    t: Translate
 
-    def source(self, key: str) -> str:
-        return self.t(f"src_{key}")
+def voicemail_state_name(key: str) -> str:
+    return words.name(words.VOICEMAIL_STATES, key)
 
-    def voicemail_state(self, key: str) -> str:
-        return self.t(f"vm_{key}")
 
-    def type(self, key: str) -> str:
-        return self.t(key) if key else tables.NOTHING
+def type_name(key: str) -> str:
+    return str(ticket_words.TYPES[key]) if key in ticket_words.TYPES else (key or tables.NOTHING)
 
 
 def _series_charts(
@@ -181,21 +186,24 @@ def _series_charts(
     top: list[figures.Ranked],
     districts: list[figures.Ranked],
     category_name: Callable[[str], str],
-    t: Translate,
 ) -> dict[str, Markup]:
     weekly = len(days) > WEEKLY_CHART_AFTER
+    tickets = words.name(words.METRICS, "tickets")
     return {
         "daily": charts.daily(
             figures.by_week(days) if weekly else days,
-            t("r_weekly_series") if weekly else t("r_daily"),
-            {k: t(f"m_{k}") for k in ("calls", "answered", "abandoned", "tickets")},
+            _("Calls and tickets per week") if weekly else _("Calls and tickets per day"),
+            {
+                key: words.name(words.METRICS, key)
+                for key in ("calls", "answered", "abandoned", "tickets")
+            },
         ),
         "categories": charts.bars(
-            t("r_top_categories"),
+            _("Top 10 categories"),
             [(category_name(r.value), r.count) for r in top],
-            t("m_tickets"),
+            tickets,
         ),
         "districts": charts.bars(
-            t("r_districts"), [(r.value, r.count) for r in districts], t("m_tickets")
+            _("Tickets by district"), [(r.value, r.count) for r in districts], tickets
         ),
     }

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
+from flask_babel import format_datetime, pgettext
+from flask_babel import gettext as _
+
+from reports import words
 from reports.environment import IndexRow
 from reports.figures import Comparison, DayRow, OverdueTicket, Ranked
 from reports.stars import Stars
@@ -20,8 +23,6 @@ from reports.warning import EarlyWarning
 from tickets.privacy import mask_number
 
 NOTHING = "–"
-
-Translate = Callable[..., str]
 
 
 @dataclass
@@ -91,23 +92,23 @@ def tickets_link(first: date, last: date, **filters: str) -> str:
 # -- the tables --------------------------------------------------------------------------------
 
 
-def headline(comparison: Comparison, t: Translate) -> Table:
+def headline(comparison: Comparison) -> Table:
     table = Table(
         "headline",
-        t("r_headline"),
+        _("Headline figures"),
         [
-            t("r_figure"),
-            t("r_value"),
-            t("r_previous"),
-            t("r_growth"),
-            t("r_year_ago"),
-            t("r_growth_year"),
+            _("Figure"),
+            _("This period"),
+            _("Previous period"),
+            _("Change"),
+            _("A year earlier"),
+            _("Year on year"),
         ],
     )
     for row in comparison.rows:
         table.rows.append(
             [
-                t(f"m_{row.key}"),
+                words.name(words.METRICS, row.key),
                 shown(row.how, row.value),
                 shown(row.how, row.previous),
                 change(row.growth, row.how),
@@ -119,17 +120,17 @@ def headline(comparison: Comparison, t: Translate) -> Table:
     return table
 
 
-def daily(rows: list[DayRow], t: Translate) -> Table:
+def daily(rows: list[DayRow]) -> Table:
     table = Table(
         "daily",
-        t("r_daily"),
+        _("Calls and tickets per day"),
         [
-            t("r_day"),
-            t("m_calls"),
-            t("m_answered"),
-            t("m_abandoned"),
-            t("m_voicemails"),
-            t("m_tickets"),
+            _("Day"),
+            words.name(words.METRICS, "calls"),
+            words.name(words.METRICS, "answered"),
+            words.name(words.METRICS, "abandoned"),
+            words.name(words.METRICS, "voicemails"),
+            words.name(words.METRICS, "tickets"),
         ],
     )
     for row in rows:
@@ -154,18 +155,17 @@ def ranking(
     first: date,
     last: date,
     name_of: Callable[[str], str],
-    t: Translate,
 ) -> Table:
     table = Table(
         table_id,
         title,
         [
-            t(f"r_{dimension}"),
-            t("m_tickets"),
-            t("r_previous"),
-            t("r_growth"),
-            t("r_year_ago"),
-            t("r_growth_year"),
+            words.name(words.DIMENSIONS, dimension),
+            words.name(words.METRICS, "tickets"),
+            _("Previous period"),
+            _("Change"),
+            _("A year earlier"),
+            _("Year on year"),
         ],
     )
     for row in rows:
@@ -192,34 +192,36 @@ def breakdown(
     title: str,
     label: str,
     counts: dict[str, int],
-    t: Translate,
     name_of: Callable[[str], str] = lambda v: v,
 ) -> Table:
-    table = Table(table_id, title, [label, t("r_count")])
+    table = Table(table_id, title, [label, _("Count")])
     for value, n in counts.items():
         table.rows.append([name_of(value) if value else NOTHING, count(n)])
         table.links.append(None)
     return table
 
 
-def warnings(found: list[EarlyWarning], name_of: Callable[[str, str], str], t: Translate) -> Table:
+def warnings(found: list[EarlyWarning], name_of: Callable[[str, str], str]) -> Table:
     table = Table(
         "warnings",
-        t("r_warnings"),
+        _("Early warning"),
         [
-            t("r_dimension"),
-            t("r_value_name"),
-            t("r_this_week"),
-            t("r_baseline"),
-            t("r_z"),
-            t("r_p"),
+            _("Dimension"),
+            _("Name"),
+            _("This week"),
+            _("Baseline per week"),
+            _("z"),
+            _("p"),
         ],
-        note=t("r_warnings_note"),
+        note=_(
+            "This week far above the 8-week baseline (z at or over the threshold, Poisson p "
+            "< 0.001, and the minimum count). Click for the tickets."
+        ),
     )
     for w in found:
         table.rows.append(
             [
-                t(f"r_{w.dimension}"),
+                words.name(words.DIMENSIONS, w.dimension),
                 name_of(w.dimension, w.value),
                 count(w.count),
                 number(w.baseline_mean),
@@ -231,22 +233,26 @@ def warnings(found: list[EarlyWarning], name_of: Callable[[str, str], str], t: T
     return table
 
 
-def stars(rated: list[Stars], month: str, t: Translate) -> Table:
+def stars(rated: list[Stars], month: str) -> Table:
+    title = _("Operator stars")
     table = Table(
         "stars",
-        f"{t('r_stars')} {month}",
+        f"{title} {month}",
         [
-            t("r_operator"),
-            t("m_answered"),
-            t("r_fast"),
-            t("m_satisfaction"),
-            t("r_ratings"),
-            t("r_confirmed"),
-            t("r_clean"),
-            t("r_score"),
-            t("r_star_count"),
+            _("Operator"),
+            words.name(words.METRICS, "answered"),
+            _("Answered within 20 s"),
+            words.name(words.METRICS, "satisfaction"),
+            _("Ratings"),
+            _("Drafts confirmed"),
+            _("Needed no later edit"),
+            _("Score"),
+            _("Stars"),
         ],
-        note=t("r_stars_note"),
+        note=_(
+            "Score = volume 20% + answered within 20 s 30% + satisfaction 30% + review quality "
+            "20% (parts without data left out); stars = 1 + 4 × score, rounded half up."
+        ),
     )
     for s in rated:
         table.rows.append(
@@ -259,29 +265,33 @@ def stars(rated: list[Stars], month: str, t: Translate) -> Table:
                 count(s.confirmed),
                 count(s.confirmed_clean),
                 number(s.score, 2),
-                "★" * s.stars if s.stars else t("r_too_little"),
+                "★" * s.stars if s.stars else _("too little work to rate"),
             ]
         )
         table.links.append(None)
     return table
 
 
-def environment(rows: list[IndexRow], name_of: Callable[[str], str], t: Translate) -> Table:
+def environment(rows: list[IndexRow], name_of: Callable[[str], str]) -> Table:
     table = Table(
         "index",
-        t("r_index"),
+        _("Consumer environment index"),
         [
-            t("r_month"),
-            t("r_sector"),
-            t("r_categories"),
-            t("r_spending_growth"),
-            t("m_complaints"),
-            t("r_year_ago"),
-            t("r_complaint_growth"),
-            t("r_index_value"),
-            t("r_reading"),
+            _("Month"),
+            _("Sector"),
+            _("Categories"),
+            _("Spending growth"),
+            words.name(words.METRICS, "complaints"),
+            _("A year earlier"),
+            _("Complaint growth"),
+            _("Index"),
+            _("Reading"),
         ],
-        note=t("r_index_note"),
+        note=_(
+            "Index = complaint growth − spending growth, year on year, in points. Negative: "
+            "complaints grow more slowly than spending (better); positive: complaints outgrow "
+            "spending."
+        ),
     )
     for row in rows:
         table.rows.append(
@@ -294,7 +304,7 @@ def environment(rows: list[IndexRow], name_of: Callable[[str], str], t: Translat
                 count(row.complaints_year_ago),
                 NOTHING if row.complaint_growth is None else f"{row.complaint_growth:+.1f}%",
                 NOTHING if row.index is None else f"{row.index:+.1f} pt",
-                t(f"r_reading_{row.reading}"),
+                words.name(words.READINGS, row.reading),
             ]
         )
         table.links.append(None)
@@ -304,32 +314,29 @@ def environment(rows: list[IndexRow], name_of: Callable[[str], str], t: Translat
 def overdue(
     found: list[OverdueTicket],
     at: datetime,
-    zone: ZoneInfo,
     name_of: Callable[[str], str],
-    t: Translate,
 ) -> Table:
     """Open and dispatched tickets past their due date at `at`, the longest overdue first."""
     table = Table(
         "overdue",
-        t("r_overdue_list"),
+        _("Overdue tickets"),
         [
-            t("r_number"),
-            t("r_category_key"),
-            t("r_district"),
-            t("caller"),
-            t("r_due"),
-            t("r_days_over"),
+            _("Number"),
+            _("Category"),
+            _("District"),
+            _("Caller"),
+            pgettext("overdue list", "Due"),
+            _("Days over"),
         ],
     )
     for ticket in found:
-        due = ticket.due_at.astimezone(zone)
         table.rows.append(
             [
                 ticket.number or NOTHING,
                 name_of(ticket.category) if ticket.category else NOTHING,
                 ticket.district or NOTHING,
                 mask_number(ticket.caller_number),
-                f"{due:%Y-%m-%d %H:%M}",
+                format_datetime(ticket.due_at),
                 str((at - ticket.due_at).days),
             ]
         )

@@ -17,6 +17,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from hotline.accounts.web import audit
@@ -24,14 +26,15 @@ from hotline.core import clock
 from hotline.core.auth import admin_required, roles_required
 from hotline.core.clock import now
 from hotline.core.db import db
-from hotline.core.i18n import current_language, t
+from hotline.core.i18n import current_language
 from hotline.core.models import Role
-from reports import documents, environment, tables
+from reports import documents, environment, tables, words
 from reports.models import Report
 from reports.periods import Period, PeriodError, days, month_of, week_of
 from reports.service import assemble, namer
 
 bp = Blueprint("reports_web", __name__, template_folder="templates")
+bp.context_processor(lambda: {"KIND_WORDS": words.KINDS})
 
 READERS = (Role.manager, Role.admin)
 
@@ -40,16 +43,16 @@ def _settings():  # noqa: ANN202
     return current_app.config["HOTLINE_SETTINGS"]
 
 
-def presets(today: date) -> list[tuple[str, Period]]:
-    """The date picker's shortcuts."""
+def presets(today: date) -> list[tuple[str, str, Period]]:
+    """The date picker's shortcuts: (id, label, period)."""
     last_week = week_of(today - timedelta(days=7))
     last_month = month_of(today.replace(day=1) - timedelta(days=1))
     return [
-        ("r_today", Period(today, today, "day")),
-        ("r_last_7", Period(today - timedelta(days=6), today)),
-        ("r_last_week", last_week),
-        ("r_this_month", Period(today.replace(day=1), today)),
-        ("r_last_month", last_month),
+        ("r_today", _("Today"), Period(today, today, "day")),
+        ("r_last_7", _("Last 7 days"), Period(today - timedelta(days=6), today)),
+        ("r_last_week", _("Last week"), last_week),
+        ("r_this_month", _("This month"), Period(today.replace(day=1), today)),
+        ("r_last_month", _("Last month"), last_month),
     ]
 
 
@@ -67,7 +70,6 @@ def _assembled(period: Period):  # noqa: ANN202
     return assemble(
         period,
         _settings(),
-        t,
         current_language(),
         with_stars=current_user.role == Role.admin.value,
     )
@@ -144,7 +146,13 @@ def generate_document() -> Response:
     except PeriodError as exc:
         flash(str(exc))
         return redirect(url_for("reports_web.document_list"))
-    flash(t("r_generated", kind=t(f"r_{kind}"), period=made.report.period))
+    flash(
+        _(
+            "Generated %(kind)s %(period)s.",
+            kind=words.name(words.KINDS, kind),
+            period=made.report.period,
+        )
+    )
     return redirect(url_for("reports_web.document", report_id=made.report.id))
 
 
@@ -173,14 +181,14 @@ def sector_growth() -> str | Response:
             return redirect(url_for("reports_web.sector_growth"))
         stored = environment.store(rows, current_user.username)
         audit("reports.sector_growth", "sector_growth", rows=stored)
-        flash(t("r_uploaded", count=str(stored)))
+        flash(ngettext("Saved %(num)d row.", "Saved %(num)d rows.", stored))
         return redirect(url_for("reports_web.sector_growth"))
     zone = _settings().zone
     category_name, _ = namer(current_language())
     return render_template(
         "reports/sector_growth.html",
         tables=[
-            tables.environment(environment.environment_index(m, zone), category_name, t)
+            tables.environment(environment.environment_index(m, zone), category_name)
             for m in environment.months_with_data()[:12]
         ],
     )

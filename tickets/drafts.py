@@ -15,9 +15,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_datetime
 from sqlalchemy import select
 
+from hotline.core.clock import zone
 from hotline.core.db import db, insert_ignoring_conflict, utcnow
+from hotline.core.i18n import locale_of, translations
 from hotline.core.phones import is_real_caller
 from tickets.lifecycle import duplicate_hints, repeat_caller
 from tickets.models import Ticket, TicketEvent, TicketState
@@ -48,14 +51,6 @@ class UnreachedCallback:
     requested_at: datetime
     attempts: int
     last_status: str | None
-
-
-CALLBACK_TEXT = {
-    "zh-CN": "来电者在{queue}队列中申请回电（{requested}），"
-    "{attempts}次回拨未接通（最后一次：{status}）。",
-    "en-US": "The caller asked to be called back from the {queue} queue ({requested}) and was "
-    "not reached in {attempts} tries (last: {status}).",
-}
 
 
 def suggested_fields(text: str, language: str | None, caller: str) -> dict[str, Any]:
@@ -131,16 +126,29 @@ def create_draft(voicemail: VoicemailMessage) -> Ticket:
     return ticket
 
 
+def callback_description(callback: UnreachedCallback) -> str:
+    """The draft's text, in the caller's language, with the local time of the request."""
+    locale = locale_of(callback.language)
+    said = translations(callback.language).ngettext(
+        "The caller asked to be called back from the %(queue)s queue (%(requested)s) and was "
+        "not reached in %(num)d try (last: %(status)s).",
+        "The caller asked to be called back from the %(queue)s queue (%(requested)s) and was "
+        "not reached in %(num)d tries (last: %(status)s).",
+        callback.attempts,
+    )
+    return said % {
+        "queue": callback.queue_name,
+        "requested": format_datetime(callback.requested_at, "short", tzinfo=zone(), locale=locale),
+        "num": callback.attempts,
+        "status": callback.last_status or "?",
+    }
+
+
 def create_callback_draft(callback: UnreachedCallback) -> Ticket:
     """A draft for a callback that never reached the caller: the request is not lost.
 
     Called once per callback, inside the transaction that moves it to `unreached`."""
-    text = (CALLBACK_TEXT.get(callback.language) or CALLBACK_TEXT["en-US"]).format(
-        queue=callback.queue_name,
-        requested=callback.requested_at.isoformat(timespec="minutes"),
-        attempts=callback.attempts,
-        status=callback.last_status or "?",
-    )
+    text = callback_description(callback)
     ticket = Ticket(
         state=TicketState.draft.value,
         source="callback",

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hotline.core.db import db, utcnow
+from hotline.core.i18n import N_, translations
 from hotline.core.models import User
 from hotline.core.queues import QueueUnavailable
 from hotline.core.twilio_rest import rest_client
@@ -32,15 +33,10 @@ log = logging.getLogger(__name__)
 
 #: Retries of a partner webhook that failed (seconds between tries).
 RETRY = Retry(max=5, interval=[10, 60, 300, 1800, 7200])
+#: The caller's SMS, in the ticket's language (its catalog, not the page's).
 SMS_TEXT = {
-    "opened": {
-        "zh-CN": "【12315】您的诉求已受理，工单号{number}，电话查询密码{pin}。",
-        "en-US": "12315: your ticket {number} is registered. PIN for phone status: {pin}.",
-    },
-    "resolved": {
-        "zh-CN": "【12315】您的工单{number}已办结。",
-        "en-US": "12315: your ticket {number} has been resolved.",
-    },
+    "opened": N_("12315: your ticket %(number)s is registered. PIN for phone status: %(pin)s."),
+    "resolved": N_("12315: your ticket %(number)s has been resolved."),
 }
 
 
@@ -185,10 +181,10 @@ def send_sms(ticket_id: int, kind: str, pin: str | None) -> str | None:
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or not ticket.caller_number.startswith("+") or not settings.sms_from:
         return None
-    texts = SMS_TEXT[kind]
-    body = (texts.get(ticket.language or "") or texts["zh-CN"]).format(
-        number=ticket.number, pin=pin or "-"
-    )
+    body = translations(ticket.language).gettext(SMS_TEXT[kind]) % {
+        "number": ticket.number,
+        "pin": pin or "-",
+    }
     message = rest_client(settings).messages.create(
         to=ticket.caller_number, from_=settings.sms_from, body=body
     )

@@ -19,19 +19,20 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from hotline.core.auth import roles_required
 from hotline.core.db import db
-from hotline.core.i18n import t
 from hotline.core.models import Role
-from tickets import lifecycle
+from tickets import lifecycle, words
 from tickets.models import Ticket, TicketState
 from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
 from tickets.suggest import current_suggester
 
 bp = Blueprint("tickets_web", __name__, template_folder="templates")
+bp.context_processor(words.for_templates)
 
 PAGE = 50
 STAFF = (Role.operator, Role.admin, Role.manager)
@@ -165,7 +166,7 @@ def rules() -> str | Response:
             flash(str(exc))
         else:
             audit("rules.saved", f"rules:{name}")
-            flash(t("saved"))
+            flash(_("Saved."))
         return redirect(url_for("tickets_web.rules"))
     return render_template(
         "tickets/rules.html", files={name: read_rule_file(name) for name in FILES}

@@ -22,15 +22,15 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from hotline.core.auth import roles_required
 from hotline.core.db import db
-from hotline.core.i18n import t
 from hotline.core.models import Role
-from tickets import lifecycle
+from tickets import lifecycle, words
 from tickets.lifecycle import TicketError
 from tickets.models import DiscardReason, Ticket, TicketState, TicketType
 from tickets.privacy import mask_number
@@ -38,6 +38,7 @@ from tickets.suggest import current_suggester
 from voicemail.models import Voicemail
 
 bp = Blueprint("review", __name__, template_folder="templates")
+bp.context_processor(words.for_templates)
 
 LOW_CONFIDENCE = 0.6
 WORKERS = (Role.operator, Role.admin)
@@ -141,16 +142,22 @@ def review_action(ticket_id: int) -> Response:
             from tickets.transfers import after_move
 
             after_move(ticket, "confirm", opened.pin)
-            flash(t("confirmed", number=ticket.number, pin=opened.pin))
+            flash(
+                _(
+                    "Registered as %(number)s; status PIN %(pin)s.",
+                    number=ticket.number,
+                    pin=opened.pin,
+                )
+            )
         elif action == "discard":
             lifecycle.discard(ticket, actor, request.form.get("reason", ""))
             db.session.commit()
-            flash(t("discarded"))
+            flash(_("Discarded."))
         elif action == "retry" and ticket.voicemail_id:
             from voicemail.reconcile import reprocess
 
             reprocess(ticket.voicemail_id)
-            flash(t("retried"))
+            flash(_("Queued for processing again."))
             return redirect(url_for("review.inbox"))
         else:
             abort(400)

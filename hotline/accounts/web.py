@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -26,7 +27,6 @@ from hotline.accounts.service import AccountError, create_user, issue_token
 from hotline.core.audit import record
 from hotline.core.auth import admin_required
 from hotline.core.db import db
-from hotline.core.i18n import t
 from hotline.core.models import Role, User
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
@@ -74,8 +74,8 @@ def new_user() -> Response:
     user.language = form.get("language") if form.get("language") in ("zh-CN", "en-US") else "zh-CN"
     audit("user.created", f"user:{user.username}", role=user.role)
     flash(
-        t(
-            "user_created",
+        _(
+            "Created %(username)s; password %(password)s.",
             username=user.username,
             password=password if not form.get("password") else "***",
         )
@@ -91,7 +91,7 @@ def change_user(username: str) -> Response:
         abort(404)
     action = request.form.get("action", "")
     if user.id == current_user.id and action in ("disable", "role"):
-        flash(t("not_yourself"))
+        flash(_("You cannot disable yourself or change your own role."))
         return redirect(url_for("admin_users.users"))
     if action == "disable":
         user.active = False
@@ -102,14 +102,26 @@ def change_user(username: str) -> Response:
     elif action == "password":
         password = secrets.token_urlsafe(12)
         user.password_hash = generate_password_hash(password)
-        flash(t("password_reset", username=user.username, password=password))
+        flash(
+            _(
+                "New password for %(username)s: %(password)s",
+                username=user.username,
+                password=password,
+            )
+        )
     elif action == "token":
         try:
             issued = issue_token(user.username, request.form.get("name") or "api")
         except AccountError as exc:
             flash(str(exc))
             return redirect(url_for("admin_users.users"))
-        flash(t("token_issued", username=user.username, token=issued.token))
+        flash(
+            _(
+                "Token for %(username)s (shown only now): %(token)s",
+                username=user.username,
+                token=issued.token,
+            )
+        )
     else:
         abort(400)
     audit(f"user.{action}", f"user:{user.username}", role=user.role, active=user.active)

@@ -23,6 +23,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -31,7 +32,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from hotline.core.db import db
-from hotline.core.i18n import LANGUAGES, current_language, t
+from hotline.core.i18n import LANGUAGES
 from hotline.core.models import AuditLog, Role, User
 
 bp = Blueprint("auth", __name__)
@@ -110,7 +111,6 @@ def init_app(app: Flask, settings: object) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = "memory://" if embedded else settings.redis_url
     app.config["RATELIMIT_KEY_PREFIX"] = "hotline-limits"
     limiter.init_app(app)
-    app.jinja_env.globals.update(t=t, current_language=current_language, LANGUAGES=LANGUAGES)
     app.register_blueprint(bp)
 
 
@@ -130,7 +130,7 @@ def _safe_next(target: str | None) -> str:
     LOGIN_LIMIT,
     methods=["POST"],
     deduct_when=lambda response: response.status_code != 302,
-    error_message="too many failed logins",
+    error_message=lambda: _("Too many failed logins. Please try again later."),
 )
 def login() -> Response | str:
     if request.method == "GET":
@@ -154,7 +154,7 @@ def login() -> Response | str:
     )
     db.session.commit()
     if not ok:
-        return render_template("login.html", error=t("bad_login")), 401
+        return render_template("login.html", error=_("Wrong user name or password.")), 401
     language = session.get("lang")
     session.clear()  # a new session at login: nothing from before survives (fixation)
     if language:

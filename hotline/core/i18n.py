@@ -1,604 +1,138 @@
-"""The web UI's own words in Chinese and English; `t("key")` in templates and views.
+"""Flask-Babel for Hotline: the gettext catalogs in hotline/translations, the language of each
+page, catalogs per language for what callers hear and read, and times shown in `TIMEZONE`.
 
-The language is the one the user chose (`?lang=` stores it in the session), else their
-account's, else the browser's preference, else Chinese.
+A page is in the language the user chose (`?lang=` stores it in the session), else their
+account's, else the browser's preference, else Chinese. What the IVR says and what an SMS
+says follow the call's or the ticket's language instead: `translations(language)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import io
+import logging
+from pathlib import Path
+from typing import Any
 
-from flask import request, session
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from flask import Flask, has_request_context, request, session
+from flask_babel import Babel, Domain, format_date, format_datetime, get_locale
 from flask_login import current_user
+from werkzeug.utils import cached_property
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh-CN", "en-US")
-
-TEXT: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "app": "12315 热线工作台",
-        "login": "登录",
-        "logout": "退出",
-        "username": "用户名",
-        "password": "密码",
-        "bad_login": "用户名或密码错误。",
-        "too_many": "登录失败次数过多，请稍后再试。",
-        "inbox": "待审核留言",
-        "tickets": "工单",
-        "no_drafts": "没有待审核的留言。",
-        "received": "收到时间",
-        "caller": "来电号码",
-        "type": "类型",
-        "category": "类别",
-        "district": "区",
-        "merchant": "商家",
-        "amount": "金额（元）",
-        "priority": "优先级",
-        "repeat_caller": "重复来电",
-        "review": "审核",
-        "transcript": "转写文本",
-        "low_confidence": "标黄的词识别置信度较低",
-        "suggested": "建议",
-        "why": "依据",
-        "confirm": "确认受理",
-        "discard": "不予受理",
-        "discard_reason": "原因",
-        "retry": "重新处理",
-        "shortcuts": "快捷键：空格 播放/暂停，Ctrl+Enter 确认受理，Alt+D 不予受理，J/K 上/下一条",
-        "number": "工单号",
-        "state": "状态",
-        "created": "创建时间",
-        "due": "到期",
-        "search": "搜索",
-        "all": "全部",
-        "all_but_discarded": "全部（不含已作废）",
-        "filter": "筛选",
-        "history": "处理记录",
-        "details": "详情",
-        "confirmed": "已受理，工单号 {number}，查询密码 {pin}。",
-        "discarded": "已标记为不予受理。",
-        "retried": "已重新排队处理。",
-        "overdue": "已超期",
-        "due_soon": "即将到期",
-        "duplicates": "可能重复",
-        "description": "诉求内容",
-        "not_found": "未找到",
-        "language": "English",
-        "audio": "录音",
-        "none": "无",
-        "silent": "无声",
-        "spam": "骚扰",
-        "duplicate": "重复",
-        "out_of_scope": "不属于受理范围",
-        "complaint": "投诉",
-        "report": "举报",
-        "consultation": "咨询",
-        "draft": "待审核",
-        "open": "已受理",
-        "dispatched": "已派发",
-        "resolved": "已办结",
-        "closed": "已关闭",
-        "discarded_state": "不予受理",
-        "show_number": "显示完整号码",
-        "event_drafted": "生成草稿",
-        "event_edited": "修改",
-        "event_opened": "受理",
-        "event_dispatched": "派发",
-        "event_resolved": "办结",
-        "event_closed": "关闭",
-        "event_reopened": "重新打开",
-        "event_discarded": "不予受理",
-        "event_transferred": "转入",
-        "event_reprocessed": "重新处理",
-        "event_sms": "短信通知",
-        "admin": "管理",
-        "menu_versions": "菜单版本",
-        "version": "版本",
-        "author": "作者",
-        "comment": "说明",
-        "new_draft": "以此为基础新建草稿",
-        "edit": "编辑",
-        "export": "导出 YAML",
-        "import": "导入 YAML",
-        "diff": "比较",
-        "publish": "发布",
-        "rollback": "重新发布（回滚）",
-        "no_changes": "没有差别。",
-        "conflict": "保存被拒绝：",
-        "saved": "已保存。",
-        "choose_file": "请选择文件。",
-        "not_audio": "上传被拒绝：",
-        "fix_first": "请先修正问题：",
-        "not_published": "未发布：",
-        "published": "已发布版本 {number}。",
-        "problems": "问题",
-        "valid": "没有问题，可以发布。",
-        "nodes": "节点",
-        "kind": "类型",
-        "prompt": "提示音",
-        "targets": "去向",
-        "add_node": "添加节点",
-        "add_option": "添加选项",
-        "node": "节点",
-        "digit": "按键",
-        "target": "目标节点",
-        "next_node": "下一个节点",
-        "save": "保存",
-        "delete": "删除",
-        "settings": "设置（语言、语音、工作时间、节假日、队列）",
-        "preview": "预览 TwiML",
-        "walk": "模拟按键",
-        "keys": "按键（空格分隔）",
-        "upload_prompt": "上传录音提示",
-        "back": "返回",
-        "users": "用户",
-        "tree": "菜单树",
-        "missing_node": "节点不存在",
-        "role": "角色",
-        "enabled": "启用",
-        "disabled": "已停用",
-        "user_disable": "停用",
-        "user_enable": "启用",
-        "user_password": "重置密码",
-        "user_token": "签发 API 令牌",
-        "new_user": "新建用户",
-        "language_setting": "语言",
-        "operators": "话务员",
-        "rules": "类别、区和规则",
-        "configuration": "当前配置（来自环境变量）",
-        "user_created": "已创建用户 {username}，密码 {password}。",
-        "password_reset": "{username} 的新密码：{password}",
-        "token_issued": "{username} 的令牌（只显示这一次）：{token}",
-        "not_yourself": "不能停用自己或更改自己的角色。",
-        "queues": "队列",
-        "pin_set": "已设置",
-        "pin_none": "未设置",
-    },
-    "en-US": {
-        "app": "12315 hotline workspace",
-        "login": "Log in",
-        "logout": "Log out",
-        "username": "User name",
-        "password": "Password",
-        "bad_login": "Wrong user name or password.",
-        "too_many": "Too many failed logins. Please try again later.",
-        "inbox": "Voicemails to review",
-        "tickets": "Tickets",
-        "no_drafts": "Nothing to review.",
-        "received": "Received",
-        "caller": "Caller",
-        "type": "Type",
-        "category": "Category",
-        "district": "District",
-        "merchant": "Merchant",
-        "amount": "Amount (yuan)",
-        "priority": "Priority",
-        "repeat_caller": "Repeat caller",
-        "review": "Review",
-        "transcript": "Transcript",
-        "low_confidence": "Highlighted words were recognised with low confidence",
-        "suggested": "Suggested",
-        "why": "because of",
-        "confirm": "Confirm",
-        "discard": "Discard",
-        "discard_reason": "Reason",
-        "retry": "Process again",
-        "shortcuts": "Keys: Space play/pause, Ctrl+Enter confirm, Alt+D discard, J/K next/previous",
-        "number": "Number",
-        "state": "State",
-        "created": "Created",
-        "due": "Due",
-        "search": "Search",
-        "all": "All",
-        "all_but_discarded": "All but discarded",
-        "filter": "Filter",
-        "history": "History",
-        "details": "Details",
-        "confirmed": "Registered as {number}; status PIN {pin}.",
-        "discarded": "Discarded.",
-        "retried": "Queued for processing again.",
-        "overdue": "Overdue",
-        "due_soon": "Due soon",
-        "duplicates": "Possible duplicates",
-        "description": "Description",
-        "not_found": "Not found",
-        "language": "中文",
-        "audio": "Recording",
-        "none": "none",
-        "silent": "silent",
-        "spam": "spam",
-        "duplicate": "duplicate",
-        "out_of_scope": "out of scope",
-        "complaint": "complaint",
-        "report": "report",
-        "consultation": "consultation",
-        "draft": "to review",
-        "open": "open",
-        "dispatched": "dispatched",
-        "resolved": "resolved",
-        "closed": "closed",
-        "discarded_state": "discarded",
-        "show_number": "Show the full number",
-        "event_drafted": "drafted",
-        "event_edited": "edited",
-        "event_opened": "opened",
-        "event_dispatched": "dispatched",
-        "event_resolved": "resolved",
-        "event_closed": "closed",
-        "event_reopened": "reopened",
-        "event_discarded": "discarded",
-        "event_transferred": "transferred in",
-        "event_reprocessed": "processed again",
-        "event_sms": "SMS sent",
-        "admin": "Admin",
-        "menu_versions": "Menu versions",
-        "version": "Version",
-        "author": "Author",
-        "comment": "Comment",
-        "new_draft": "New draft from this",
-        "edit": "Edit",
-        "export": "Export YAML",
-        "import": "Import YAML",
-        "diff": "Compare",
-        "publish": "Publish",
-        "rollback": "Publish again (roll back)",
-        "no_changes": "No differences.",
-        "conflict": "Not saved:",
-        "saved": "Saved.",
-        "choose_file": "Choose a file.",
-        "not_audio": "Upload refused:",
-        "fix_first": "Fix the problems first:",
-        "not_published": "Not published:",
-        "published": "Version {number} is published.",
-        "problems": "Problems",
-        "valid": "No problems: it may be published.",
-        "nodes": "Nodes",
-        "kind": "Kind",
-        "prompt": "Prompt",
-        "targets": "Leads to",
-        "add_node": "Add a node",
-        "add_option": "Add an option",
-        "node": "Node",
-        "digit": "Key",
-        "target": "Target node",
-        "next_node": "Next node",
-        "save": "Save",
-        "delete": "Delete",
-        "settings": "Settings (languages, voices, hours, holidays, queues)",
-        "preview": "Preview TwiML",
-        "walk": "Walk through",
-        "keys": "Keys (separated by spaces)",
-        "upload_prompt": "Upload a recorded prompt",
-        "back": "Back",
-        "users": "Users",
-        "tree": "Menu tree",
-        "missing_node": "no such node",
-        "role": "Role",
-        "enabled": "active",
-        "disabled": "disabled",
-        "user_disable": "Disable",
-        "user_enable": "Enable",
-        "user_password": "Reset password",
-        "user_token": "Issue API token",
-        "new_user": "New user",
-        "language_setting": "Language",
-        "operators": "Operators",
-        "rules": "Categories, districts and rules",
-        "configuration": "Configuration in effect (from the environment)",
-        "user_created": "Created {username}; password {password}.",
-        "password_reset": "New password for {username}: {password}",
-        "token_issued": "Token for {username} (shown only now): {token}",
-        "not_yourself": "You cannot disable yourself or change your own role.",
-        "queues": "Queues",
-        "pin_set": "set",
-        "pin_none": "not set",
-    },
-}
+#: Our language codes (BCP 47, as Twilio and the accounts store them) → Babel locales.
+LOCALES = {"zh-CN": "zh_CN", "en-US": "en"}
+DEFAULT_LANGUAGE = LANGUAGES[0]
+#: The catalogs: <locale>/LC_MESSAGES/messages.po, compiled to messages.mo by `./dev`.
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+DOMAIN = "messages"
+#: Times on pages and in documents: the locale's short date and time, in `TIMEZONE`.
+DATE_FORMATS = {**Babel.default_date_formats, "datetime": "short", "date": "short"}
 
 
-#: The reports' words (dashboard, tables, documents).
-REPORT_TEXT: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "reports": "统计报表",
-        "r_dashboard": "统计分析",
-        "r_from": "开始日期",
-        "r_to": "结束日期",
-        "r_show": "查看",
-        "r_today": "今天",
-        "r_last_7": "近 7 天",
-        "r_this_month": "本月",
-        "r_last_month": "上月",
-        "r_last_week": "上周",
-        "r_csv": "下载 CSV",
-        "r_period_of": "统计期：{first} 至 {last}（{zone}）",
-        "r_compared": "环比：{previous}；同比：{year}",
-        "r_headline": "主要指标",
-        "r_figure": "指标",
-        "r_value": "本期",
-        "r_previous": "上期",
-        "r_growth": "环比",
-        "r_year_ago": "去年同期",
-        "r_growth_year": "同比",
-        "r_daily": "每日来电与工单",
-        "r_weekly_series": "每周来电与工单",
-        "r_day": "日期",
-        "r_top_categories": "投诉类别前十",
-        "r_districts": "各区工单",
-        "r_types": "工单类型",
-        "r_sources": "工单来源",
-        "r_source": "来源",
-        "r_voicemails": "留言处理状态",
-        "r_state": "状态",
-        "r_count": "数量",
-        "r_category": "类别",
-        "r_district": "区",
-        "r_merchant": "商家",
-        "r_warnings": "热点预警",
-        "r_warnings_note": (
-            "本周数量远高于前 8 周基线（z ≥ 阈值、泊松检验 p < 0.001 且达到最少件数）。"
-            "点击查看相关工单。"
-        ),
-        "r_no_warnings": "本周没有预警。",
-        "r_dimension": "维度",
-        "r_value_name": "名称",
-        "r_this_week": "本周",
-        "r_baseline": "基线周均",
-        "r_z": "z 值",
-        "r_p": "p 值",
-        "r_stars": "星级话务员",
-        "r_stars_note": (
-            "得分 = 接听量 20% + 20 秒内接听率 30% + 满意度 30% "
-            "+ 审核质量 20%（无数据的项不计）；星级 = 1 + 4 × 得分（四舍五入）。"
-        ),
-        "r_operator": "话务员",
-        "r_fast": "20 秒内接听",
-        "r_ratings": "评价数",
-        "r_confirmed": "审核受理",
-        "r_clean": "受理后无需修改",
-        "r_score": "得分",
-        "r_star_count": "星级",
-        "r_too_little": "工作量不足",
-        "r_index": "消费环境指数（增速差）",
-        "r_index_note": (
-            "指数 = 投诉同比增速 − 行业消费同比增速（百分点）。"
-            "负值：投诉增长慢于消费，消费环境改善；正值：投诉增长快于消费。"
-        ),
-        "r_month": "月份",
-        "r_sector": "行业",
-        "r_categories": "对应类别",
-        "r_spending_growth": "消费增速",
-        "r_complaint_growth": "投诉增速",
-        "r_index_value": "增速差",
-        "r_reading": "解读",
-        "r_reading_better": "改善（投诉增长慢于消费）",
-        "r_reading_worse": "恶化（投诉增长快于消费）",
-        "r_reading_even": "持平",
-        "r_reading_unknown": "去年同期无投诉，无法计算",
-        "r_overdue_list": "超期工单",
-        "r_number": "工单号",
-        "r_category_key": "类别",
-        "r_due": "应办结时间",
-        "r_days_over": "超期天数",
-        "r_documents": "周报与月报",
-        "r_weekly": "周快报",
-        "r_monthly": "月分析",
-        "r_generate": "生成",
-        "r_generated": "已生成 {kind} {period}。",
-        "r_generated_at": "生成时间",
-        "r_generated_by": "生成者",
-        "r_revision": "版本",
-        "r_kind": "类型",
-        "r_period": "期间",
-        "r_open": "查看",
-        "r_print": "打印 / 另存为 PDF",
-        "r_no_documents": "还没有报告。",
-        "r_upload_index": "上传行业消费增速（CSV）",
-        "r_upload": "上传",
-        "r_uploaded": "已保存 {count} 行。",
-        "r_index_format": (
-            "表头：month,sector,growth_percent,categories；"
-            "例：2026-10,网上零售额,6.1,online_shopping;livestream"
-        ),
-        "r_no_index": "尚未上传行业消费增速。",
-        "r_charts": "图表",
-        "r_weekly_title": "12315 热线周快报 {period}",
-        "r_monthly_title": "12315 热线月分析 {period}",
-        "m_calls": "来电",
-        "m_reached_queue": "进入人工队列",
-        "m_answered": "人工接听",
-        "m_abandoned": "排队放弃",
-        "m_answer_rate": "接通率",
-        "m_average_wait": "平均等待（秒）",
-        "m_p90_wait": "90% 等待（秒）",
-        "m_service_level": "服务水平",
-        "m_callbacks_requested": "预约回拨",
-        "m_callbacks_reached": "回拨接通",
-        "m_voicemails": "留言",
-        "m_tickets": "工单",
-        "m_drafts": "待审核",
-        "m_overdue": "超期",
-        "m_satisfaction": "满意度（1–5）",
-        "m_satisfied_share": "满意率（4–5 分）",
-        "m_repeat_callers": "重复来电号码",
-        "m_complaints": "投诉",
-        "src_voicemail": "留言",
-        "src_transfer": "转办",
-        "src_callback": "回拨未接通",
-        "src_phone": "电话",
-        "vm_received": "已接收",
-        "vm_downloaded": "已下载",
-        "vm_transcribed": "已转写",
-        "vm_drafted": "已生成草稿",
-        "vm_no-speech": "无语音",
-        "vm_absent": "录音缺失",
-        "vm_failed": "失败",
-    },
-    "en-US": {
-        "reports": "Reports",
-        "r_dashboard": "Reports",
-        "r_from": "From",
-        "r_to": "To",
-        "r_show": "Show",
-        "r_today": "Today",
-        "r_last_7": "Last 7 days",
-        "r_this_month": "This month",
-        "r_last_month": "Last month",
-        "r_last_week": "Last week",
-        "r_csv": "CSV",
-        "r_period_of": "Period: {first} to {last} ({zone})",
-        "r_compared": "Compared with {previous} and, a year earlier, {year}",
-        "r_headline": "Headline figures",
-        "r_figure": "Figure",
-        "r_value": "This period",
-        "r_previous": "Previous period",
-        "r_growth": "Change",
-        "r_year_ago": "A year earlier",
-        "r_growth_year": "Year on year",
-        "r_daily": "Calls and tickets per day",
-        "r_weekly_series": "Calls and tickets per week",
-        "r_day": "Day",
-        "r_top_categories": "Top 10 categories",
-        "r_districts": "Tickets by district",
-        "r_types": "Tickets by type",
-        "r_sources": "Tickets by source",
-        "r_source": "Source",
-        "r_voicemails": "Voicemails by state",
-        "r_state": "State",
-        "r_count": "Count",
-        "r_category": "Category",
-        "r_district": "District",
-        "r_merchant": "Merchant",
-        "r_warnings": "Early warning",
-        "r_warnings_note": (
-            "This week far above the 8-week baseline "
-            "(z at or over the threshold, Poisson p "
-            "< 0.001, and the minimum count). Click "
-            "for the tickets."
-        ),
-        "r_no_warnings": "No warnings this week.",
-        "r_dimension": "Dimension",
-        "r_value_name": "Name",
-        "r_this_week": "This week",
-        "r_baseline": "Baseline per week",
-        "r_z": "z",
-        "r_p": "p",
-        "r_stars": "Operator stars",
-        "r_stars_note": (
-            "Score = volume 20% + answered within 20 "
-            "s 30% + satisfaction 30% + review quality "
-            "20% (parts without data left out); stars "
-            "= 1 + 4 × score, rounded half up."
-        ),
-        "r_operator": "Operator",
-        "r_fast": "Answered within 20 s",
-        "r_ratings": "Ratings",
-        "r_confirmed": "Drafts confirmed",
-        "r_clean": "Needed no later edit",
-        "r_score": "Score",
-        "r_star_count": "Stars",
-        "r_too_little": "too little work to rate",
-        "r_index": "Consumer environment index",
-        "r_index_note": (
-            "Index = complaint growth − spending growth,"
-            " year on year, in points. Negative: complaints "
-            "grow more slowly than spending (better);"
-            " positive: complaints outgrow spending."
-        ),
-        "r_month": "Month",
-        "r_sector": "Sector",
-        "r_categories": "Categories",
-        "r_spending_growth": "Spending growth",
-        "r_complaint_growth": "Complaint growth",
-        "r_index_value": "Index",
-        "r_reading": "Reading",
-        "r_reading_better": "better: complaints grow more slowly than spending",
-        "r_reading_worse": "worse: complaints outgrow spending",
-        "r_reading_even": "even",
-        "r_reading_unknown": "no complaints a year earlier: no growth to compare",
-        "r_overdue_list": "Overdue tickets",
-        "r_number": "Number",
-        "r_category_key": "Category",
-        "r_due": "Due",
-        "r_days_over": "Days over",
-        "r_documents": "Weekly and monthly reports",
-        "r_weekly": "Weekly flash report",
-        "r_monthly": "Monthly analysis",
-        "r_generate": "Generate",
-        "r_generated": "Generated {kind} {period}.",
-        "r_generated_at": "Generated",
-        "r_generated_by": "By",
-        "r_revision": "Revision",
-        "r_kind": "Kind",
-        "r_period": "Period",
-        "r_open": "Open",
-        "r_print": "Print / save as PDF",
-        "r_no_documents": "No reports yet.",
-        "r_upload_index": "Upload sector spending growth (CSV)",
-        "r_upload": "Upload",
-        "r_uploaded": "Saved {count} rows.",
-        "r_index_format": (
-            "Header: month,sector,growth_percent,categories;"
-            " e.g. 2026-10,online retail,6.1,online_shopping;"
-            "livestream"
-        ),
-        "r_no_index": "No sector spending growth uploaded yet.",
-        "r_charts": "Charts",
-        "r_weekly_title": "12315 hotline weekly flash report {period}",
-        "r_monthly_title": "12315 hotline monthly analysis {period}",
-        "m_calls": "Calls",
-        "m_reached_queue": "Reached a queue",
-        "m_answered": "Answered",
-        "m_abandoned": "Abandoned",
-        "m_answer_rate": "Answer rate",
-        "m_average_wait": "Average wait (s)",
-        "m_p90_wait": "90th percentile wait (s)",
-        "m_service_level": "Service level",
-        "m_callbacks_requested": "Callbacks requested",
-        "m_callbacks_reached": "Callbacks reached",
-        "m_voicemails": "Voicemails",
-        "m_tickets": "Tickets",
-        "m_drafts": "Drafts to review",
-        "m_overdue": "Overdue",
-        "m_satisfaction": "Satisfaction (1–5)",
-        "m_satisfied_share": "Satisfied (4–5)",
-        "m_repeat_callers": "Repeat callers",
-        "m_complaints": "Complaints",
-        "src_voicemail": "voicemail",
-        "src_transfer": "transfer",
-        "src_callback": "callback not reached",
-        "src_phone": "phone",
-        "vm_received": "received",
-        "vm_downloaded": "downloaded",
-        "vm_transcribed": "transcribed",
-        "vm_drafted": "drafted",
-        "vm_no-speech": "no speech",
-        "vm_absent": "recording missing",
-        "vm_failed": "failed",
-    },
-}
-for _language, _words in REPORT_TEXT.items():
-    TEXT[_language].update(_words)
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention's name for the marker)
+    """Marks a msgid for extraction only; it is translated later, in the language of a call
+    or a ticket (`translations(language).gettext(...)`), not in the page's."""
+    return message
+
+
+def locale_of(language: str | None) -> str:
+    """The Babel locale for one of our language codes (`zh-CN` → `zh_CN`); Chinese for any
+    language the catalogs do not have."""
+    if language in LOCALES:
+        return LOCALES[language]
+    if (language or "").lower().startswith("en"):
+        return LOCALES["en-US"]
+    return LOCALES[DEFAULT_LANGUAGE]
+
+
+@functools.cache
+def catalog(locale: str) -> NullTranslations:
+    """The compiled catalog of one locale, read once per process.
+
+    A missing or stale `.mo` (someone forgot `pybabel compile`) is compiled from the `.po` in
+    memory, with a warning; a catalog that cannot be read at all leaves the English msgids,
+    so that a caller still hears something."""
+    folder = TRANSLATIONS / locale / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    try:
+        if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+            with mo.open("rb") as compiled:
+                return Translations(compiled, domain=DOMAIN)
+        log.warning(
+            "catalog %s is not compiled or older than its .po: compiled in memory for now; "
+            "run `pybabel compile -d hotline/translations` (./dev does)",
+            po,
+        )
+        with po.open("rb") as source:
+            parsed = read_po(source, locale=locale, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, parsed)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
+    except Exception:  # a caller must hear something: the msgids are English sentences
+        log.exception("catalog %s cannot be read; its texts stay in English", folder)
+        return NullTranslations()
+
+
+def translations(language: str | None) -> NullTranslations:
+    """The catalog of a call's, ticket's or report's language (`zh-CN`, `en-US`)."""
+    return catalog(locale_of(language))
+
+
+class _CatalogDomain(Domain):
+    """Flask-Babel's domain, reading through `catalog`: one cache for pages and calls, and
+    the same in-memory compile when the `.mo` files were forgotten."""
+
+    def get_translations(self) -> NullTranslations:
+        locale = get_locale()
+        if locale is None:
+            return NullTranslations()
+        # the folder's name: zh_CN for Babel's zh_Hans_CN, en for en
+        return catalog("_".join(part for part in (locale.language, locale.territory) if part))
+
+
+class _Babel(Babel):
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return _CatalogDomain(translation_directories=[str(TRANSLATIONS)], domain=DOMAIN)
+
+
+babel = _Babel(date_formats=DATE_FORMATS)
 
 
 def current_language() -> str:
+    """The page's language: chosen, the account's, the browser's, else Chinese."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.language in LANGUAGES:
         return current_user.language
-    best = request.accept_languages.best_match(["zh", "en"]) if request else None
-    return "en-US" if best == "en" else "zh-CN"
+    best = request.accept_languages.best_match(["zh", "en"])
+    return "en-US" if best == "en" else DEFAULT_LANGUAGE
 
 
-def t(key: str, **values: str) -> str:
-    table = TEXT[current_language()]
-    return table.get(key, key).format(**values) if values else table.get(key, key)
+def _page_locale() -> str:
+    return locale_of(current_language())
 
 
-def translator(language: str) -> Callable[..., str]:
-    """`t` for one language, outside a request (the scheduler's reports)."""
-    table = TEXT[language if language in LANGUAGES else LANGUAGES[0]]
-
-    def translate(key: str, **values: str) -> str:
-        return table.get(key, key).format(**values) if values else table.get(key, key)
-
-    return translate
+def init_app(app: Flask, timezone: str) -> None:
+    """Flask-Babel with our locale selector, `TIMEZONE` for dates, and the template globals."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", locale_of(DEFAULT_LANGUAGE))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", timezone)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=_page_locale)
+    globals_: dict[str, Any] = {
+        "current_language": current_language,
+        "LANGUAGES": LANGUAGES,
+        "format_datetime": format_datetime,
+        "format_date": format_date,
+    }
+    app.jinja_env.globals.update(globals_)

@@ -8,9 +8,9 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_babel import force_locale
 
 from hotline.core.db import db
-from hotline.core.i18n import translator
 from reports import figures, tables
 from reports.periods import Period, PeriodError, days, month, week
 from tests.reports import data
@@ -143,9 +143,8 @@ def test_a_change_that_rounds_to_nothing_is_not_a_fall() -> None:
 
 
 def test_headline_table_formats_what_the_figures_say(app, week_of_data) -> None:  # noqa: ANN001
-    t = translator("en-US")
-    with app.app_context():
-        table = tables.headline(figures.compare(WEEK, SHANGHAI, AT), t)
+    with app.app_context(), force_locale("en"):
+        table = tables.headline(figures.compare(WEEK, SHANGHAI, AT))
     rows = {row[0]: row[1:] for row in table.rows}
     assert rows["Calls"] == ["6", "2", "+200.0%", "1", "+500.0%"]
     assert rows["Answer rate"] == ["40.0%", "–", "–", "–", "–"]
@@ -202,9 +201,9 @@ def test_days_in_a_zone_with_a_daylight_saving_change(app) -> None:  # noqa: ANN
 
 
 def test_an_empty_period_has_no_rates_and_no_division_by_zero(app) -> None:  # noqa: ANN001
-    with app.app_context():
+    with app.app_context(), force_locale("en"):
         comparison = figures.compare(month("2020-02"), SHANGHAI, AT)
-        table = tables.headline(comparison, translator("en-US"))
+        table = tables.headline(comparison)
         daily = figures.daily(month("2020-02"), SHANGHAI)
     fig = comparison.current
     assert (fig.calls, fig.tickets, fig.voicemails_total, fig.repeat_callers) == (0, 0, 0, 0)
