@@ -53,12 +53,16 @@ def locale_of(language: str | None) -> str:
 
 @functools.cache
 def catalog(locale: str) -> NullTranslations:
-    """The compiled catalog of one locale, read once per process.
+    """The catalog of one locale (`zh_CN`, `en`), read once per process."""
+    return load(TRANSLATIONS / locale / "LC_MESSAGES")
+
+
+def load(folder: Path) -> NullTranslations:
+    """The compiled catalog in `folder`.
 
     A missing or stale `.mo` (someone forgot `pybabel compile`) is compiled from the `.po` in
     memory, with a warning; a catalog that cannot be read at all leaves the English msgids,
     so that a caller still hears something."""
-    folder = TRANSLATIONS / locale / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
     try:
         if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
@@ -70,7 +74,7 @@ def catalog(locale: str) -> NullTranslations:
             po,
         )
         with po.open("rb") as source:
-            parsed = read_po(source, locale=locale, domain=DOMAIN)
+            parsed = read_po(source, locale=folder.parent.name, domain=DOMAIN)
         buffer = io.BytesIO()
         write_mo(buffer, parsed)
         buffer.seek(0)
