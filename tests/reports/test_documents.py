@@ -158,3 +158,35 @@ def test_documents_api(app, client, week47) -> None:  # noqa: ANN001
     one = client.get(f"/api/v1/reports/documents/{created.json['id']}", headers=headers)
     assert one.json["url"] == f"/reports/documents/{created.json['id']}"
     assert client.get("/api/v1/reports/documents/999", headers=headers).status_code == 404
+
+
+def test_documents_are_in_the_report_language_whoever_asks(make_app) -> None:  # noqa: ANN001
+    """REPORT_LANGUAGE=en-US: the scheduled document and one asked for on a Chinese page are
+    both in English; the page around them stays Chinese."""
+    app = make_app(report_language="en-US")
+    with app.app_context():
+        for i in range(3):
+            data.ticket(local(2026, 11, 16 + i, 10), category="food")
+        create_user("maria", "manager", password="manager-pw")
+        db.session.commit()
+        [weekly, monthly] = generate_due(datetime(2026, 11, 23, 7, 0, tzinfo=SHANGHAI))
+        scheduled, analysis = weekly.html, monthly.html
+    assert '<html lang="en-US">' in scheduled
+    assert "12315 hotline weekly flash report 2026-W47" in scheduled
+    assert "Headline figures" in scheduled
+    assert "Tickets by source" in scheduled
+    assert "11/23/26, 7:00\u202fAM" in scheduled  # generated at, local, the English way
+    assert "周快报" not in scheduled
+    assert "12315 hotline monthly analysis 2026-10" in analysis
+
+    client = app.test_client()
+    login(client, "maria", "manager-pw")
+    page = client.get("/reports/documents")
+    assert "周快报" in page.text  # the list is the manager's page: Chinese
+    made = client.post(
+        "/reports/documents",
+        data={"csrf_token": csrf_from(page.text), "kind": "weekly", "period": "2026-W47"},
+        follow_redirects=True,
+    )
+    assert "12315 hotline weekly flash report 2026-W47" in made.text
+    assert "主要指标" not in made.text

@@ -148,3 +148,25 @@ def _file(text: str):  # noqa: ANN202
     import io
 
     return io.BytesIO(text.encode("utf-8"))
+
+
+def test_the_flash_counts_rows_in_the_pages_language(app, client) -> None:  # noqa: ANN001
+    """One row, then three: ngettext picks English's singular and plural; Chinese has one."""
+    with app.app_context():
+        create_user("root", "admin", password="admin-pw-1")
+    login(client, "root", "admin-pw-1")
+    client.get("/language/en-US?next=/admin/sector-growth")
+
+    def upload(text: str) -> str:
+        token = csrf_from(client.get("/admin/sector-growth").text)
+        return client.post(
+            "/admin/sector-growth",
+            data={"csrf_token": token, "file": (_file(text), "growth.csv")},
+            follow_redirects=True,
+        ).text
+
+    header = "month,sector,growth_percent,categories\n"
+    assert "Saved 1 row." in upload(header + "2026-10,retail,3.2,food\n")
+    assert "Saved 3 rows." in upload(CSV)
+    client.get("/language/zh-CN?next=/admin/sector-growth")
+    assert "已保存 1 行。" in upload(header + "2026-09,retail,3.0,food\n")
