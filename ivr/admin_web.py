@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from hotline.core.audit import record
@@ -31,6 +32,13 @@ from ivr.versions import (
 )
 
 bp = Blueprint("admin_menu", __name__, url_prefix="/admin/menu", template_folder="templates")
+#: A menu version's status as the pages show it.
+STATUS_WORDS = {
+    "draft": lazy_pgettext("menu version", "draft"),
+    "published": lazy_pgettext("menu version", "published"),
+    "archived": lazy_pgettext("menu version", "archived"),
+}
+bp.context_processor(lambda: {"STATUS_WORDS": STATUS_WORDS})
 
 
 def audit(action: str, number: int, **data: Any) -> None:
