@@ -4,8 +4,6 @@ the page shows (counts as plain digits, rates and growth as percentages, `–` f
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,6 +13,7 @@ from urllib.parse import urlencode
 from flask_babel import format_datetime, pgettext
 from flask_babel import gettext as _
 
+from hotline.core.csvsafe import to_csv
 from reports import words
 from reports.environment import IndexRow
 from reports.figures import Comparison, DayRow, OverdueTicket, Ranked
@@ -36,11 +35,8 @@ class Table:
     note: str = ""
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        """The header and the rows as CSV, cells made safe to open (`hotline.core.csvsafe`)."""
+        return to_csv([self.columns, *self.rows])
 
 
 # -- cell formats ------------------------------------------------------------------------------

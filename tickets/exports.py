@@ -3,13 +3,12 @@ so that a city's existing 311 tools can read them. Numbers are masked in both.""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from hotline.core.csvsafe import to_csv
 from hotline.core.db import db
 from tickets.models import Ticket, TicketState
 from tickets.privacy import mask_number, mask_text
@@ -52,22 +51,18 @@ def _tickets(start: datetime, end: datetime) -> list[Ticket]:
 
 
 def tickets_csv(start: datetime, end: datetime) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    """The tickets created in [start, end) as CSV, numbers masked, cells made safe to open."""
+    rows: list[list[Any]] = [list(CSV_COLUMNS)]
     for t in _tickets(start, end):
         row = {
             **{c: getattr(t, c, None) for c in CSV_COLUMNS},
             "caller_number": mask_number(t.caller_number),
             "description": mask_text(t.description),
         }
-        writer.writerow(
-            [
-                v.isoformat() if isinstance(v, datetime) else ("" if v is None else v)
-                for v in (row[c] for c in CSV_COLUMNS)
-            ]
+        rows.append(
+            [v.isoformat() if isinstance(v, datetime) else v for v in (row[c] for c in CSV_COLUMNS)]
         )
-    return out.getvalue()
+    return to_csv(rows)
 
 
 def open311_requests(start: datetime, end: datetime) -> list[dict[str, Any]]:

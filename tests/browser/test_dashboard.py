@@ -4,14 +4,12 @@ table's CSV download holds exactly the rows shown."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from playwright.sync_api import expect
 
 from hotline.accounts.service import create_user
 from hotline.core.db import db
+from tests import csv_cells
 from tests.reports import data
 from tests.reports.data import local
 
@@ -88,5 +86,5 @@ def test_dashboard_charts_and_csv(page, live_server, seeded_month, tmp_path) -> 
         page.click("#csv-categories")
     saved = tmp_path / "categories.csv"
     caught.value.save_as(saved)
-    assert list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig")))) == shown
+    assert csv_cells.rows(saved.read_text(encoding="utf-8-sig")) == shown
     assert shown[1][:2] == ["食品", "6"]

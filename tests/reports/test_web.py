@@ -11,6 +11,7 @@ import pytest
 
 from hotline.accounts.service import create_user, issue_token
 from hotline.core.db import db
+from tests import csv_cells
 from tests.reports import data
 from tests.reports.data import local
 from tests.tickets.test_web import login
@@ -135,10 +136,36 @@ def test_every_tables_csv_is_the_table_on_the_page(client, november) -> None:  #
             in (response.headers["Content-Disposition"])
         )
         text = response.data.decode("utf-8-sig")  # with a BOM for spreadsheet programs
-        assert list(csv.reader(io.StringIO(text))) == rows, table_id
+        assert csv_cells.rows(text) == rows, table_id
     empty = client.get(f"/reports/csv/warnings?{RANGE}").data.decode("utf-8-sig")
     assert empty.splitlines() == ["Dimension,Name,This week,Baseline per week,z,p"]
     assert "No warnings this week." in page.text
+
+
+def test_report_csv_escapes_formulas(client, app, november) -> None:  # noqa: ANN001
+    """A district as transcribed reaches the CSV as text, never as a spreadsheet formula."""
+    written = {
+        '=HYPERLINK("http://x.cn","a")': '\'=HYPERLINK("http://x.cn","a")',  # ≤ 32 chars
+        "@SUM(1)": "'@SUM(1)",
+        "+1+1": "'+1+1",
+        "-2+3": "'-2+3",
+        "\t=1+1": "'\t=1+1",
+        "\r=1+1": "'\r=1+1",
+    }
+    with app.app_context():
+        for district in written:
+            data.ticket(local(2026, 11, 20), district=district)
+        db.session.commit()
+    login(client, "maria", "manager-pw")
+    text = client.get(f"/reports/csv/districts?{RANGE}").data.decode("utf-8-sig")
+    cells = {row[0]: row for row in csv.reader(io.StringIO(text))}
+    for escaped in written.values():
+        assert escaped in cells
+    assert cells["静安"][:4] == ["静安", "2", "1", "'+100.0%"]  # a signed change is text too
+    page = {row[0]: row for row in page_tables(client.get(f"/reports?{RANGE}").text)["districts"]}
+    read = {row[0]: row for row in csv_cells.rows(text)}
+    for district in ("静安", "+1+1", "-2+3", "@SUM(1)"):
+        assert read[district] == page[district]  # read back, the CSV is the page
 
 
 def test_bad_ranges_and_roles(client, november) -> None:  # noqa: ANN001

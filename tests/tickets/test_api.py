@@ -16,6 +16,7 @@ from sqlalchemy import select
 from hotline.accounts.service import create_user, issue_token
 from hotline.core.db import db
 from hotline.core.models import AuditLog
+from tests import csv_cells
 from tests.conftest import job_runner
 from tickets.models import Ticket
 
@@ -296,7 +297,7 @@ def test_csv_and_open311_exports(app, client, tokens, draft_id) -> None:  # noqa
     body = client.get(
         f"/api/v1/tickets/export.csv?start={today}&end={today}", headers=tokens["maria"]
     )
-    rows = list(csv.DictReader(io.StringIO(body.get_data(as_text=True))))
+    rows = csv_cells.records(body.get_data(as_text=True))
     assert [r["caller_number"] for r in rows] == ["+86138****8000"]
     assert rows[0]["number"].startswith("12315-")
     open311 = client.get(
@@ -306,6 +307,46 @@ def test_csv_and_open311_exports(app, client, tokens, draft_id) -> None:  # noqa
     assert open311[0]["service_request_id"] == rows[0]["number"]
     assert open311[0]["status"] == "open"
     assert open311[0]["service_code"] is None or isinstance(open311[0]["service_code"], str)
+
+
+#: Transcribed words a spreadsheet would run as formulas, and how the exports must write them.
+FORMULAS = {
+    '=HYPERLINK("http://evil.example","click")': '\'=HYPERLINK("http://evil.example","click")',
+    "@SUM(1)": "'@SUM(1)",
+    "+1+1": "'+1+1",
+    "-2+3": "'-2+3",
+    "\t=1+1": "'\t=1+1",
+    "\r=1+1": "'\r=1+1",
+    "我要投诉 =1+1": "我要投诉 =1+1",  # not at the start: untouched
+}
+
+
+def test_csv_export_escapes_formulas(app, client, tokens) -> None:  # noqa: ANN001
+    with app.app_context():
+        from hotline.core.db import utcnow
+
+        for text in FORMULAS:
+            db.session.add(
+                Ticket(
+                    state="draft",
+                    source="voicemail",
+                    type="complaint",
+                    caller_number="+8613800138000",
+                    language="zh-CN",
+                    description=text,
+                    merchant=text,
+                )
+            )
+        db.session.commit()
+        today = utcnow().astimezone(app.config["HOTLINE_SETTINGS"].zone).date().isoformat()
+    body = client.get(
+        f"/api/v1/tickets/export.csv?start={today}&end={today}", headers=tokens["maria"]
+    ).get_data(as_text=True)
+    raw = list(csv.DictReader(io.StringIO(body)))
+    assert [r["description"] for r in raw] == list(FORMULAS.values())
+    assert [r["merchant"] for r in raw] == list(FORMULAS.values())
+    assert {r["caller_number"] for r in raw} == {"'+86138****8000"}
+    assert [r["description"] for r in csv_cells.records(body)] == list(FORMULAS)
 
 
 # -- the whole API against its own description -------------------------------------------------
