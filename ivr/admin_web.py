@@ -19,7 +19,8 @@ from hotline.core.auth import admin_required
 from hotline.core.db import db
 from hotline.core.models import Role
 from ivr import editing, preview, prompts
-from ivr.menu import InvalidMenu, MenuDocument, dump_yaml, load_document_text, validate_document
+from ivr.menu import InvalidMenu, MenuDocument, dump_yaml, load_document_text
+from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
 from ivr.versions import (
     EditConflict,

@@ -10,7 +10,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from hotline.core.db import db
-from ivr.menu import InvalidMenu, dump_yaml, load_document_text, validate_document
+from ivr.menu import InvalidMenu, dump_yaml, load_document_text
+from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
 from ivr.versions import VersionError, get_version, import_text, publish, published_version
 

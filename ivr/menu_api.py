@@ -16,7 +16,8 @@ from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors
 from hotline.core.audit import record
 from hotline.core.db import db
 from ivr import editing, preview, prompts
-from ivr.menu import InvalidMenu, MenuDocument, validate_document
+from ivr.menu import InvalidMenu, MenuDocument
+from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
 from ivr.versions import EditConflict, VersionError, draft_from, get_version, publish, save_draft
 

@@ -13,13 +13,8 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from hotline.core.db import db, utcnow
-from ivr.menu import (
-    InvalidMenu,
-    MenuDocument,
-    load_document_text,
-    parse_document,
-    validate_document,
-)
+from ivr.menu import InvalidMenu, MenuDocument, load_document_text
+from ivr.menu_checks import parse_document, validate_document
 from ivr.models import MenuVersion
 
 DEFAULT_MENU = "default_menu.yaml"

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hotline.core.db import db
-from ivr.menu import MenuDocument, validate_document
+from ivr.menu import MenuDocument
+from ivr.menu_checks import validate_document
 from ivr.versions import create_version, publish
 from tests.twilio_fake import CallDriver, call_params, parse_twiml, post_signed
 

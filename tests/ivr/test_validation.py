@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from ivr.menu import InvalidMenu, load_document_text, parse_document, validate_document
+from ivr.menu import InvalidMenu, load_document_text
+from ivr.menu_checks import parse_document, validate_document
 from ivr.versions import default_menu_text
 
 
