@@ -322,7 +322,7 @@ def timed(run: Callable[[], object], repeat: int) -> float:
 
 
 def reports(settings, repeat: int) -> list[tuple[str, float]]:  # noqa: ANN001
-    from reports import environment, figures, stars, warning
+    from reports import environment, figures, growth, series, stars, warning
     from reports.periods import Period, month, week
     from reports.service import assemble
 
@@ -338,18 +338,18 @@ def reports(settings, repeat: int) -> list[tuple[str, float]]:  # noqa: ANN001
             ).all(),
         ),
         ("figures, a month", lambda: figures.figures(last_month, zone)),
-        ("figures with growth, a month (3 periods)", lambda: figures.compare(last_month, zone)),
-        ("figures with growth, a week", lambda: figures.compare(last_week, zone)),
+        ("figures with growth, a month (3 periods)", lambda: growth.compare(last_month, zone)),
+        ("figures with growth, a week", lambda: growth.compare(last_week, zone)),
         ("figures, the whole year", lambda: figures.figures(year, zone)),
-        ("calls/tickets per day, a month", lambda: figures.daily(last_month, zone)),
-        ("calls/tickets per day, the whole year", lambda: figures.daily(year, zone)),
+        ("calls/tickets per day, a month", lambda: series.daily(last_month, zone)),
+        ("calls/tickets per day, the whole year", lambda: series.daily(year, zone)),
         (
             "top 10 categories with growth, a month",
-            lambda: figures.ranked("category", last_month, zone),
+            lambda: growth.ranked("category", last_month, zone),
         ),
         (
             "districts with growth, a month",
-            lambda: figures.ranked("district", last_month, zone, None),
+            lambda: growth.ranked("district", last_month, zone, None),
         ),
         (
             "early warning, a week vs 8 weeks",

@@ -12,7 +12,7 @@ from hotline.core import clock
 from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
 from hotline.core.db import db
 from hotline.core.models import Role
-from reports import documents, figures, warning
+from reports import documents, growth, warning
 from reports.models import Report
 from reports.periods import PeriodError, days, parse_day
 
@@ -122,7 +122,7 @@ def summary() -> Response:
         period = days(first, request.args.get("to") or max(first, today.isoformat()))
     except PeriodError as exc:
         raise BadRequest(str(exc)) from None
-    comparison = figures.compare(period, _zone())
+    comparison = growth.compare(period, _zone())
     current = comparison.current
     return jsonify(
         {
@@ -137,7 +137,7 @@ def summary() -> Response:
             "by_district": current.by_district,
             "by_source": current.by_source,
             "voicemails": current.voicemails,
-            "top_categories": [r.__dict__ for r in figures.ranked("category", period, _zone())],
+            "top_categories": [r.__dict__ for r in growth.ranked("category", period, _zone())],
         }
     )
 

@@ -10,7 +10,7 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
-from reports.figures import DayRow
+from reports.series import DayRow
 
 STYLE = Style(
     font_family='"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',

@@ -89,7 +89,7 @@ def list_documents() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def summary(first: str | None, last: str | None, as_json: bool) -> None:
     """The headline figures of a date range with growth (previous period, a year earlier)."""
-    from reports import figures
+    from reports import growth
     from reports.periods import PeriodError, days
 
     today = clock.today(_settings().zone)
@@ -97,7 +97,7 @@ def summary(first: str | None, last: str | None, as_json: bool) -> None:
         period = days(first or today.replace(day=1).isoformat(), last or today.isoformat())
     except PeriodError as exc:
         raise click.BadParameter(str(exc)) from None
-    comparison = figures.compare(period, _settings().zone)
+    comparison = growth.compare(period, _settings().zone)
     if as_json:
         click.echo(json.dumps([asdict(row) for row in comparison.rows], indent=2))
         return

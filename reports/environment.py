@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from hotline.core.db import db, utcnow
-from reports.figures import ticket_counts
 from reports.models import SectorGrowth
 from reports.periods import MONTH, Period, month
+from reports.ticket_figures import ticket_counts
 from tickets.models import Ticket, TicketType
 
 HEADER = ("month", "sector", "growth_percent", "categories")

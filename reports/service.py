@@ -1,7 +1,7 @@
 """Assembling a report: the figures of a period beside the period before and a year earlier,
 the daily series, rankings, warnings, stars and index, as tables and charts. The dashboard,
 its CSV downloads and the weekly/monthly documents all call `assemble` (the API and the CLI
-read the same figures from `reports.figures` directly)."""
+read the same comparison from `reports.growth` directly)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from hotline.core.clock import now
 from hotline.core.db import db
 from hotline.core.i18n import locale_of
 from hotline.core.settings import Settings
-from reports import charts, environment, figures, stars, tables, warning, words
+from reports import charts, environment, figures, growth, series, stars, tables, warning, words
 from reports.periods import Period, month_of
 from reports.tables import Table
+from reports.ticket_figures import overdue_tickets
 from tickets import words as ticket_words
 from tickets.suggest import current_suggester
 
@@ -54,7 +55,7 @@ def parallel() -> Iterator[figures.Runner]:
 @dataclass
 class Assembled:
     period: Period
-    comparison: figures.Comparison
+    comparison: growth.Comparison
     warnings: list[warning.EarlyWarning]
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, Markup] = field(default_factory=dict)
@@ -103,14 +104,14 @@ def _assemble(
     month = month_of(period.last)  # stars are monthly: the month of the range's last day
     index_month = environment.month_for(period, environment.months_with_data())
     with parallel() as run:
-        comparing = figures.start_compare(period, zone, at, run)
+        comparing = growth.start_compare(period, zone, at, run)
         warned = run(
             warning.warnings, period.last, zone, settings.warning_min_count, settings.warning_z
         )
-        daily = run(figures.daily, period, zone)
-        ranked_categories = run(figures.ranked, "category", period, zone, TOP)
-        ranked_districts = run(figures.ranked, "district", period, zone, None)
-        overdue = run(figures.overdue_tickets, at)
+        daily = run(series.daily, period, zone)
+        ranked_categories = run(growth.ranked, "category", period, zone, TOP)
+        ranked_districts = run(growth.ranked, "district", period, zone, None)
+        overdue = run(overdue_tickets, at)
         rated = run(stars.operator_stars, month, zone) if with_stars else None
         indexed = run(environment.environment_index, index_month, zone) if index_month else None
         days, top = daily.result(), ranked_categories.result()
@@ -182,16 +183,16 @@ def type_name(key: str) -> str:
 
 
 def _series_charts(
-    days: list[figures.DayRow],
-    top: list[figures.Ranked],
-    districts: list[figures.Ranked],
+    days: list[series.DayRow],
+    top: list[growth.Ranked],
+    districts: list[growth.Ranked],
     category_name: Callable[[str], str],
 ) -> dict[str, Markup]:
     weekly = len(days) > WEEKLY_CHART_AFTER
     tickets = words.name(words.METRICS, "tickets")
     return {
         "daily": charts.daily(
-            figures.by_week(days) if weekly else days,
+            series.by_week(days) if weekly else days,
             _("Calls and tickets per week") if weekly else _("Calls and tickets per day"),
             {
                 key: words.name(words.METRICS, key)

@@ -16,8 +16,10 @@ from flask_babel import gettext as _
 from hotline.core.csvsafe import to_csv
 from reports import words
 from reports.environment import IndexRow
-from reports.figures import Comparison, DayRow, OverdueTicket, Ranked
+from reports.growth import Comparison, Ranked
+from reports.series import DayRow
 from reports.stars import Stars
+from reports.ticket_figures import OverdueTicket
 from reports.warning import EarlyWarning
 from tickets.privacy import mask_number
 

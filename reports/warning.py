@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from reports.figures import TICKET_DIMENSIONS, ticket_counts
 from reports.periods import Period
+from reports.ticket_figures import TICKET_DIMENSIONS, ticket_counts
 
 BASELINE_WEEKS = 8
 POISSON_ALPHA = 0.001

@@ -11,7 +11,7 @@ import pytest
 from flask_babel import force_locale
 
 from hotline.core.db import db
-from reports import figures, tables
+from reports import figures, growth, series, tables
 from reports.periods import Period, PeriodError, days, month, week
 from tests.reports import data
 from tests.reports.data import local
@@ -119,7 +119,7 @@ def test_every_figure_of_the_week(app, week_of_data) -> None:  # noqa: ANN001
 
 def test_growth_against_the_week_before_and_a_year_earlier(app, week_of_data) -> None:  # noqa: ANN001
     with app.app_context():
-        comparison = figures.compare(WEEK, SHANGHAI, AT)
+        comparison = growth.compare(WEEK, SHANGHAI, AT)
     assert comparison.previous.period == Period(date(2026, 11, 9), date(2026, 11, 15), "week")
     assert comparison.year_ago.period == week("2025-W47")
     rows = {row.key: row for row in comparison.rows}
@@ -144,7 +144,7 @@ def test_a_change_that_rounds_to_nothing_is_not_a_fall() -> None:
 
 def test_headline_table_formats_what_the_figures_say(app, week_of_data) -> None:  # noqa: ANN001
     with app.app_context(), force_locale("en"):
-        table = tables.headline(figures.compare(WEEK, SHANGHAI, AT))
+        table = tables.headline(growth.compare(WEEK, SHANGHAI, AT))
     rows = {row[0]: row[1:] for row in table.rows}
     assert rows["Calls"] == ["6", "2", "+200.0%", "1", "+500.0%"]
     assert rows["Answer rate"] == ["40.0%", "–", "–", "–", "–"]
@@ -157,7 +157,7 @@ def test_headline_table_formats_what_the_figures_say(app, week_of_data) -> None:
 
 def test_rankings_with_growth(app, week_of_data) -> None:  # noqa: ANN001
     with app.app_context():
-        ranked = figures.ranked("category", WEEK, SHANGHAI)
+        ranked = growth.ranked("category", WEEK, SHANGHAI)
     assert [(r.value, r.count, r.previous, r.growth, r.year_ago) for r in ranked] == [
         ("food", 2, 1, pytest.approx(1.0), 0),
         ("online_shopping", 1, 0, None, 0),
@@ -167,7 +167,7 @@ def test_rankings_with_growth(app, week_of_data) -> None:  # noqa: ANN001
 
 def test_days_run_midnight_to_midnight_in_shanghai(app, week_of_data) -> None:  # noqa: ANN001
     with app.app_context():
-        rows = {row.day: row for row in figures.daily(WEEK, SHANGHAI)}
+        rows = {row.day: row for row in series.daily(WEEK, SHANGHAI)}
     assert len(rows) == 7
     monday, sunday = rows[date(2026, 11, 16)], rows[date(2026, 11, 22)]
     assert (monday.calls, monday.answered, monday.voicemails, monday.tickets) == (1, 1, 1, 1)
@@ -180,8 +180,8 @@ def test_days_run_midnight_to_midnight_in_shanghai(app, week_of_data) -> None:  
 
 def test_a_long_range_is_charted_per_week(app, week_of_data) -> None:  # noqa: ANN001
     with app.app_context():
-        rows = figures.daily(days("2026-11-09", "2026-11-22"), SHANGHAI)
-    weeks = figures.by_week(rows)
+        rows = series.daily(days("2026-11-09", "2026-11-22"), SHANGHAI)
+    weeks = series.by_week(rows)
     assert [(w.day, w.calls, w.tickets) for w in weeks] == [
         (date(2026, 11, 9), 2, 1),  # the 10th, and Sunday the 15th at 23:59
         (date(2026, 11, 16), 6, 4),
@@ -196,15 +196,15 @@ def test_days_in_a_zone_with_a_daylight_saving_change(app) -> None:  # noqa: ANN
         data.call(local(2026, 11, 1, 23, 30, zone=york))  # 04:30 UTC on the 2nd
         data.call(local(2026, 11, 2, 0, 30, zone=york))
         db.session.commit()
-        rows = figures.daily(days("2026-10-31", "2026-11-02"), york)
+        rows = series.daily(days("2026-10-31", "2026-11-02"), york)
     assert [row.calls for row in rows] == [1, 1, 1]
 
 
 def test_an_empty_period_has_no_rates_and_no_division_by_zero(app) -> None:  # noqa: ANN001
     with app.app_context(), force_locale("en"):
-        comparison = figures.compare(month("2020-02"), SHANGHAI, AT)
+        comparison = growth.compare(month("2020-02"), SHANGHAI, AT)
         table = tables.headline(comparison)
-        daily = figures.daily(month("2020-02"), SHANGHAI)
+        daily = series.daily(month("2020-02"), SHANGHAI)
     fig = comparison.current
     assert (fig.calls, fig.tickets, fig.voicemails_total, fig.repeat_callers) == (0, 0, 0, 0)
     assert fig.queue.answer_rate is None
