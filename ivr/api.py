@@ -51,8 +51,10 @@ class MetricsQuery(BaseModel):
 
 
 class MetricsOut(BaseModel):
-    metrics: dict
-    operators: list[dict]
+    """The domain's own rows (`ivr.metrics`): the API describes exactly their fields."""
+
+    metrics: metrics.QueueMetrics
+    operators: list[metrics.OperatorStats]
 
 
 @bp.get("")

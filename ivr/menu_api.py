@@ -4,6 +4,7 @@ older version). Every change is audit-logged."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -16,7 +17,7 @@ from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors
 from hotline.core.audit import record
 from hotline.core.db import db
 from ivr import editing, preview, prompts
-from ivr.menu import InvalidMenu, MenuDocument
+from ivr.menu import InvalidMenu, MenuDocument, Problem
 from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
 from ivr.versions import EditConflict, VersionError, draft_from, get_version, publish, save_draft
@@ -25,11 +26,6 @@ bp = Blueprint("menu_api", __name__, url_prefix="/api/v1/menu")
 json_errors(bp)
 
 ERRORS = error_responses(400, 401, 403, 404)
-
-
-class ProblemOut(BaseModel):
-    path: str
-    message: str
 
 
 class VersionSummary(BaseModel):
@@ -44,7 +40,7 @@ class VersionSummary(BaseModel):
 
 class VersionOut(VersionSummary):
     document: dict[str, Any]
-    problems: list[ProblemOut]
+    problems: list[Problem]
 
 
 class VersionList(BaseModel):
@@ -95,7 +91,7 @@ def _version(number: int) -> MenuVersion:
 
 
 def _problems(document: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"path": p.path, "message": p.message} for p in validate_document(document)]
+    return [asdict(problem) for problem in validate_document(document)]
 
 
 def _document(version: MenuVersion) -> MenuDocument:

@@ -1,5 +1,7 @@
 """`/api/v1/reports`: report summaries for a date range, early warnings, and the weekly and
-monthly documents (list, generate). Managers and admins."""
+monthly documents (list, generate). Managers and admins. The rows of the summary and the
+warnings are the domain's own dataclasses (`reports.growth`, `reports.warning`): pydantic
+describes and serialises them, so the API lists exactly their fields."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors
 from hotline.core.db import db
 from hotline.core.models import Role
 from reports import documents, growth, warning
+from reports.growth import HeadlineRow, Ranked
 from reports.models import Report
 from reports.periods import PeriodError, days, parse_day
+from reports.warning import EarlyWarning
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 json_errors(bp)
@@ -28,51 +32,21 @@ class RangeQuery(BaseModel):
     to: str | None = Field(None, pattern=DAY, description="last local day (included)")
 
 
-class HeadlineOut(BaseModel):
-    key: str
-    how: str = Field(description="count, seconds, rate or mean: how growth is computed")
-    value: float | None
-    previous: float | None
-    growth: float | None
-    year_ago: float | None
-    growth_year: float | None
-
-
-class RankedOut(BaseModel):
-    value: str
-    count: int
-    previous: int
-    growth: float | None
-    year_ago: int
-    growth_year: float | None
-
-
-class WarningOut(BaseModel):
-    dimension: str
-    value: str
-    count: int
-    baseline_mean: float
-    baseline_sd: float
-    z: float
-    p_value: float
-    weeks: list[int]
-    first: str
-    last: str
-
-
 class SummaryOut(BaseModel):
     first: str
     last: str
     time_zone: str
     previous: str
     year_ago: str
-    headline: list[HeadlineOut]
+    headline: list[HeadlineRow] = Field(
+        description="per figure; `how` (count, seconds, rate or mean) says how growth is computed"
+    )
     by_type: dict[str, int]
     by_category: dict[str, int]
     by_district: dict[str, int]
     by_source: dict[str, int]
     voicemails: dict[str, int]
-    top_categories: list[RankedOut]
+    top_categories: list[Ranked]
 
 
 class WarningsQuery(BaseModel):
@@ -80,7 +54,7 @@ class WarningsQuery(BaseModel):
 
 
 class WarningsOut(BaseModel):
-    items: list[WarningOut]
+    items: list[EarlyWarning]
 
 
 class DocumentOut(BaseModel):
@@ -124,22 +98,21 @@ def summary() -> Response:
         raise BadRequest(str(exc)) from None
     comparison = growth.compare(period, _zone())
     current = comparison.current
-    return jsonify(
-        {
-            "first": period.first.isoformat(),
-            "last": period.last.isoformat(),
-            "time_zone": _zone().key,
-            "previous": comparison.previous.period.key,
-            "year_ago": comparison.year_ago.period.key,
-            "headline": [row.__dict__ for row in comparison.rows],
-            "by_type": current.by_type,
-            "by_category": current.by_category,
-            "by_district": current.by_district,
-            "by_source": current.by_source,
-            "voicemails": current.voicemails,
-            "top_categories": [r.__dict__ for r in growth.ranked("category", period, _zone())],
-        }
+    body = SummaryOut(
+        first=period.first.isoformat(),
+        last=period.last.isoformat(),
+        time_zone=_zone().key,
+        previous=comparison.previous.period.key,
+        year_ago=comparison.year_ago.period.key,
+        headline=comparison.rows,
+        by_type=current.by_type,
+        by_category=current.by_category,
+        by_district=current.by_district,
+        by_source=current.by_source,
+        voicemails=current.voicemails,
+        top_categories=growth.ranked("category", period, _zone()),
     )
+    return jsonify(body.model_dump(mode="json"))
 
 
 @bp.get("/warnings")
@@ -159,14 +132,7 @@ def warnings() -> Response:
     except PeriodError as exc:
         raise BadRequest(str(exc)) from None
     found = warning.warnings(last, settings.zone, settings.warning_min_count, settings.warning_z)
-    return jsonify(
-        {
-            "items": [
-                {**w.__dict__, "first": w.first.isoformat(), "last": w.last.isoformat()}
-                for w in found
-            ]
-        }
-    )
+    return jsonify(WarningsOut(items=found).model_dump(mode="json"))
 
 
 def _document(report: Report) -> dict:
