@@ -115,10 +115,6 @@ def replace_settings(document: dict[str, Any], text: str) -> dict[str, Any]:
     return {**settings, "nodes": copy.deepcopy(_nodes(document))}
 
 
-def node_text(document: dict[str, Any], node_id: str) -> str:
-    return dump_yaml(_find(document, node_id))
-
-
 def diff(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: str) -> str:
     return "".join(
         difflib.unified_diff(

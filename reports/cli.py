@@ -15,7 +15,10 @@ from flask.cli import AppGroup
 
 from hotline.core import clock
 
-OUT = click.Path(dir_okay=False, path_type=Path)
+#: `--out FILE` of the document commands: also write the document's HTML there.
+OUT_OPTION = click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="also write the HTML here"
+)
 
 
 @click.group(cls=AppGroup)
@@ -47,9 +50,7 @@ def _generate(kind: str, key: str, out: Path | None) -> None:
 
 @report.command("weekly")
 @click.option("--week", help="ISO week like 2026-W47 (default: last week)")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="also write the HTML here"
-)
+@OUT_OPTION
 def weekly(week: str | None, out: Path | None) -> None:
     """Generate and store the weekly flash report (周快报)."""
     from reports import documents
@@ -60,9 +61,7 @@ def weekly(week: str | None, out: Path | None) -> None:
 
 @report.command("monthly")
 @click.option("--month", "month_key", help="month like 2026-10 (default: last month)")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="also write the HTML here"
-)
+@OUT_OPTION
 def monthly(month_key: str | None, out: Path | None) -> None:
     """Generate and store the monthly analysis (月分析)."""
     from reports import documents

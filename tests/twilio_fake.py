@@ -1,4 +1,5 @@
-"""Test helpers at Twilio's boundary: signing webhooks the way Twilio does, and checking TwiML.
+"""Test helpers at Twilio's boundary: signing webhooks the way Twilio does, checking TwiML, and
+the faults the fake Twilio (`voicemail.fake_twilio`) can serve a recording with.
 
 Signatures are computed with the twilio library's RequestValidator over the exact URL and form
 body a test sends. The TwiML checker knows which verbs Twilio allows where.
@@ -6,11 +7,14 @@ body a test sends. The TwiML checker knows which verbs Twilio allows where.
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
+
+from voicemail.fake_twilio import Fault
 
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -215,3 +219,18 @@ def wait_params(
         "CurrentQueueSize": str(size if size is not None else position),
         "MaxQueueSize": str(max_size),
     }
+
+
+def status_fault(status: int, body: bytes = b"error", content_type: str = "text/plain") -> Fault:
+    """Answer the next download of a recording with this status instead of the audio."""
+    return lambda sid: (status, body, content_type)
+
+
+def stall_fault(seconds: float) -> Fault:
+    """Answer nothing for `seconds` (longer than the client's read timeout), then serve."""
+
+    def stall(sid: str) -> None:
+        time.sleep(seconds)
+        return None
+
+    return stall

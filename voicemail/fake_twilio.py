@@ -11,7 +11,6 @@ import json
 import re
 import subprocess
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -185,17 +184,3 @@ def spoken_recording(
         timeout=300,
     )
     return target
-
-
-def status_fault(status: int, body: bytes = b"error", content_type: str = "text/plain") -> Fault:
-    return lambda sid: (status, body, content_type)
-
-
-def stall_fault(seconds: float) -> Fault:
-    """Answer nothing for `seconds` (longer than the client's read timeout), then serve."""
-
-    def stall(sid: str) -> None:
-        time.sleep(seconds)
-        return None
-
-    return stall

@@ -136,18 +136,6 @@ def openapi() -> Response:
     return jsonify(spec.spec)
 
 
-def page_args(max_per_page: int = 100) -> tuple[int, int]:
-    """`page` (from 1) and `per_page` from the query string, validated."""
-    try:
-        page = int(request.args.get("page", "1"))
-        per_page = int(request.args.get("per_page", "20"))
-    except ValueError:
-        raise BadRequest("page and per_page must be integers") from None
-    if page < 1 or not 1 <= per_page <= max_per_page:
-        raise BadRequest(f"page ≥ 1 and 1 ≤ per_page ≤ {max_per_page}")
-    return page, per_page
-
-
 class AuditQuery(BaseModel):
     action: str | None = Field(None, max_length=80, description="e.g. ticket.unmasked")
     page: int = Field(1, ge=1, le=100_000)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from hotline.core.db import db
 from tests.audio_files import silent_recording
+from tests.twilio_fake import stall_fault, status_fault
 from tests.voicemail.conftest import new_recording_sid, voicemail
 from tickets.models import Ticket, TicketEvent
-from voicemail.fake_twilio import stall_fault, status_fault
 from voicemail.models import Transcript, Voicemail
 
 pytestmark = pytest.mark.slow
