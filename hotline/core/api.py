@@ -23,6 +23,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, Unauthoriz
 
 from hotline.core.db import db
 from hotline.core.models import AuditLog, Role
+from hotline.core.service import ServiceError, status_of
 from hotline.core.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -109,7 +110,14 @@ class FieldError(BadRequest):
 
 
 def json_errors(blueprint: Blueprint) -> None:
-    """Errors of `blueprint` as `{"error": ..., "field": ..., "status": ...}`, never HTML."""
+    """Errors of `blueprint` as `{"error": ..., "field": ..., "status": ...}`, never HTML; a
+    change a service refused is answered 400 (404 when it is not there, 409 on a conflict)."""
+
+    @blueprint.errorhandler(ServiceError)
+    def _refused(error: ServiceError) -> tuple[Response, int]:
+        db.session.rollback()  # nothing of a refused change stays in the session
+        status = status_of(error)
+        return jsonify({"error": str(error), "field": error.field, "status": status}), status
 
     @blueprint.errorhandler(HTTPException)
     def _error(error: HTTPException) -> tuple[Response, int]:

@@ -30,3 +30,20 @@ def is_real_caller(number: str | None) -> bool:
         return phonenumbers.is_valid_number(phonenumbers.parse(number, None))
     except phonenumbers.NumberParseException:
         return False
+
+
+def e164(number: str | None) -> str | None:
+    """A phone number as E.164 (`+8613800138000`), or None when it is no valid number.
+
+    Spaces, dashes, dots and brackets between the digits are allowed (`+86 138-0013-8000`);
+    the country code is not guessed: the number must start with `+`."""
+    text = (number or "").strip()
+    if is_withheld(text) or not text.startswith("+"):
+        return None
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from sqlalchemy import select
 
@@ -14,6 +15,14 @@ TOKEN_PREFIX = "hl_"  # noqa: S105 (a visible prefix that marks our tokens, not 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token(user: User, name: str) -> tuple[str, ApiToken]:
+    """(the plain token, its row) for `user`, added to the session; only the hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, name=name, token_hash=token_hash(token), prefix=token[:10])
+    db.session.add(row)
+    return token, row
 
 
 def user_for_token(token: str) -> User | None:
