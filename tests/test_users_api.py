@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.accounts.service import create_user, issue_token
+from tests.accounts import create_user, issue_token
 
 
 @pytest.fixture
 def admin(app) -> dict[str, str]:  # noqa: ANN001
     with app.app_context():
         create_user("root", "admin", password="a-password")
-        return {"Authorization": f"Bearer {issue_token('root').token}"}
+        return {"Authorization": f"Bearer {issue_token('root')}"}
 
 
 def test_create_configure_and_disable_an_operator(client, admin) -> None:  # noqa: ANN001

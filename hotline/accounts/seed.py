@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import current_app
 from sqlalchemy import select
 
-from hotline.accounts.service import create_user
+from hotline.accounts.service import NewUser, create_user
 from hotline.core.db import db
 from hotline.core.models import Role, User
 
@@ -15,9 +13,10 @@ from hotline.core.models import Role, User
 def seed_admin() -> list[str]:
     if db.session.scalar(select(User).limit(1)) is not None:
         return []
-    password = secrets.token_urlsafe(12)
-    create_user("admin", Role.admin.value, password=password, display_name="Administrator")
-    return [f"created user admin with password {password} (change it after logging in)"]
+    account = create_user(
+        None, NewUser(username="admin", role=Role.admin.value, display_name="Administrator")
+    )
+    return [f"created user admin with password {account.password} (change it after logging in)"]
 
 
 def run_seed() -> list[str]:

@@ -1,10 +1,10 @@
 """The admins' account pages: users with their roles (create, change role, disable or enable,
 reset the password, issue an API token — e.g. for a partner hotline), and the configuration in
-effect (read-only: it comes from the environment). Every change is audit-logged."""
+effect (read-only: it comes from the environment). The changes are `hotline.accounts.service`'s
+(audit-logged there); a refused one is said beside its field."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import (
@@ -20,26 +20,28 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import ValidationError
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from hotline.accounts.service import AccountError, create_user, issue_token
-from hotline.core.audit import record
+from hotline.accounts import service
+from hotline.accounts.service import AccountError, NewToken, NewUser, SelfLockout, UserChange
 from hotline.core.auth import admin_required
 from hotline.core.db import db
 from hotline.core.models import Role, User
+from hotline.core.service import field_errors, filled_in
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 
+#: The buttons of a user's row, as the change each one asks for.
+ACTIONS = {
+    "disable": {"active": False},
+    "enable": {"active": True},
+    "password": {"reset_password": True},
+}
 
-def audit(action: str, target: str, **data: Any) -> None:
-    record(current_user, action, target, **data)
-    db.session.commit()
 
-
-@bp.get("/users")
-@admin_required
-def users() -> str:
+def _page(status: int = 200, **errors: Any) -> tuple[str, int]:
+    """The users page; `new` holds the new-user form's errors and input, `rows` a row's."""
     rows = db.session.scalars(select(User).order_by(User.username)).all()
     settings = current_app.config["HOTLINE_SETTINGS"]
     configuration = {
@@ -50,34 +52,40 @@ def users() -> str:
         "TIMEZONE": settings.timezone,
         "SMS_NOTIFICATIONS": settings.sms_notifications,
     }
-    return render_template(
-        "admin/users.html", users=rows, roles=[r.value for r in Role], configuration=configuration
+    page = render_template(
+        "admin/users.html",
+        users=rows,
+        roles=[r.value for r in Role],
+        configuration=configuration,
+        new_errors=errors.get("new", {}),
+        values=errors.get("values", {}),
+        row_errors=errors.get("rows", {}),
     )
+    return page, status
+
+
+@bp.get("/users")
+@admin_required
+def users() -> tuple[str, int]:
+    return _page()
 
 
 @bp.post("/users")
 @admin_required
-def new_user() -> Response:
-    form = request.form
-    password = form.get("password") or secrets.token_urlsafe(12)
+def new_user() -> Response | tuple[str, int]:
+    """Create a user (a generated password is shown once)."""
+    values = filled_in(
+        request.form, "username", "role", "password", "display_name", "phone", "language"
+    )
     try:
-        user = create_user(
-            form.get("username", ""),
-            form.get("role", ""),
-            password,
-            form.get("display_name", ""),
-            form.get("phone") or None,
-        )
-    except AccountError as exc:
-        flash(str(exc))
-        return redirect(url_for("admin_users.users"))
-    user.language = form.get("language") if form.get("language") in ("zh-CN", "en-US") else "zh-CN"
-    audit("user.created", f"user:{user.username}", role=user.role)
+        account = service.create_user(current_user, NewUser.model_validate(values))
+    except (ValidationError, AccountError) as exc:
+        return _page(400, new=field_errors(exc), values=values)
     flash(
         _(
             "Created %(username)s; password %(password)s.",
-            username=user.username,
-            password=password if not form.get("password") else "***",
+            username=account.user.username,
+            password=account.password or "***",
         )
     )
     return redirect(url_for("admin_users.users"))
@@ -85,44 +93,42 @@ def new_user() -> Response:
 
 @bp.post("/users/<username>")
 @admin_required
-def change_user(username: str) -> Response:
-    user = db.session.scalar(select(User).where(User.username == username[:80]))
-    if user is None:
-        abort(404)
+def change_user(username: str) -> Response | tuple[str, int]:
+    """One button of a user's row: role, disable / enable, a new password, a token."""
     action = request.form.get("action", "")
-    if user.id == current_user.id and action in ("disable", "role"):
-        flash(_("You cannot disable yourself or change your own role."))
-        return redirect(url_for("admin_users.users"))
-    if action == "disable":
-        user.active = False
-    elif action == "enable":
-        user.active = True
-    elif action == "role" and request.form.get("role") in Role.__members__:
-        user.role = request.form["role"]
-    elif action == "password":
-        password = secrets.token_urlsafe(12)
-        user.password_hash = generate_password_hash(password)
+    try:
+        if action == "token":
+            issued = service.issue_token(
+                current_user, username, NewToken.model_validate(filled_in(request.form, "name"))
+            )
+            flash(
+                _(
+                    "Token for %(username)s (shown only now): %(token)s",
+                    username=issued.record.user.username,
+                    token=issued.token,
+                )
+            )
+            return redirect(url_for("admin_users.users"))
+        if action == "role":
+            change = UserChange.model_validate(filled_in(request.form, "role"))
+        elif action in ACTIONS:
+            change = UserChange.model_validate(ACTIONS[action])
+        else:
+            abort(400)
+        account = service.change_user(current_user, username, change)
+    except service.NoSuchUser:
+        abort(404)
+    except SelfLockout as exc:
+        message = _("You cannot disable yourself or change your own role.")
+        return _page(400, rows={username: {exc.field: message}})
+    except (ValidationError, AccountError) as exc:
+        return _page(400, rows={username: field_errors(exc)})
+    if account.password:
         flash(
             _(
                 "New password for %(username)s: %(password)s",
-                username=user.username,
-                password=password,
+                username=account.user.username,
+                password=account.password,
             )
         )
-    elif action == "token":
-        try:
-            issued = issue_token(user.username, request.form.get("name") or "api")
-        except AccountError as exc:
-            flash(str(exc))
-            return redirect(url_for("admin_users.users"))
-        flash(
-            _(
-                "Token for %(username)s (shown only now): %(token)s",
-                username=user.username,
-                token=issued.token,
-            )
-        )
-    else:
-        abort(400)
-    audit(f"user.{action}", f"user:{user.username}", role=user.role, active=user.active)
     return redirect(url_for("admin_users.users"))

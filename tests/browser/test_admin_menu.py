@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from hotline.accounts.service import create_user
+from tests.accounts import create_user
 from tests.twilio_fake import CallDriver
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from hotline.accounts.service import create_user
 from hotline.core.db import db
 from tests import csv_cells
+from tests.accounts import create_user
 from tests.reports import data
 from tests.reports.data import local
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from hotline.accounts.service import create_user
+from tests.accounts import create_user
 from tests.tickets.drafts import make_voicemail_draft
 
 TEXT = {

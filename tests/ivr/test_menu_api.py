@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from hotline.accounts.service import create_user, issue_token
+from tests.accounts import create_user, issue_token
 from tests.twilio_fake import parse_twiml
 
 
@@ -15,7 +15,7 @@ from tests.twilio_fake import parse_twiml
 def admin(app) -> dict[str, str]:  # noqa: ANN001
     with app.app_context():
         create_user("root", "admin", password="a-password")
-        return {"Authorization": f"Bearer {issue_token('root').token}"}
+        return {"Authorization": f"Bearer {issue_token('root')}"}
 
 
 def with_new_option(document: dict, target: str) -> dict:

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hotline.accounts.service import create_user, issue_token
 from hotline.core.db import db
 from reports.documents import generate_due
 from reports.models import Report
+from tests.accounts import create_user, issue_token
 from tests.conftest import job_runner
 from tests.reports import data
 from tests.reports.data import local
@@ -136,7 +136,7 @@ def test_documents_page_generates_lists_and_serves(app, client, week47) -> None:
 def test_documents_api(app, client, week47) -> None:  # noqa: ANN001
     with app.app_context():
         create_user("maria", "manager", password="manager-pw")
-        token = issue_token("maria", "reports").token
+        token = issue_token("maria", "reports")
     headers = {"Authorization": f"Bearer {token}"}
     created = client.post(
         "/api/v1/reports/documents", headers=headers, json={"kind": "monthly", "period": "2026-11"}

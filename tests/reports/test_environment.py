@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from hotline.accounts.service import create_user
 from hotline.core.db import db
 from hotline.core.models import AuditLog
 from reports import environment
 from reports.models import SectorGrowth
+from tests.accounts import create_user
 from tests.reports import data
 from tests.reports.data import local
 from tests.tickets.test_web import csrf_from, login

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.accounts.service import create_user
 from hotline.core.db import db
 from reports.periods import month
 from reports.stars import operator_stars
+from tests.accounts import create_user
 from tests.reports import data
 from tests.reports.data import local
 

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.accounts.service import create_user, issue_token
 from hotline.core.db import db
 from reports.warning import assess, poisson_tail, warnings
+from tests.accounts import create_user, issue_token
 from tests.reports import data
 from tests.reports.data import local
 from tests.tickets.test_web import login
@@ -108,7 +108,7 @@ def test_a_warning_links_to_the_tickets_behind_it(app, client, spike) -> None:  
 def test_warnings_api(app, client, spike) -> None:  # noqa: ANN001
     with app.app_context():
         create_user("maria", "manager", password="manager-pw")
-        token = issue_token("maria").token
+        token = issue_token("maria")
     headers = {"Authorization": f"Bearer {token}"}
     found = client.get("/api/v1/reports/warnings?to=2026-11-22", headers=headers)
     assert found.status_code == 200

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from hotline.accounts.service import create_user, issue_token
 from hotline.core.db import db
 from tests import csv_cells
+from tests.accounts import create_user, issue_token
 from tests.reports import data
 from tests.reports.data import local
 from tests.tickets.test_web import login
@@ -183,8 +183,8 @@ def test_bad_ranges_and_roles(client, november) -> None:  # noqa: ANN001
 
 def test_summary_api(app, client, november) -> None:  # noqa: ANN001
     with app.app_context():
-        manager = issue_token("maria", "reports").token
-        operator = issue_token("wang", "api").token
+        manager = issue_token("maria", "reports")
+        operator = issue_token("wang", "api")
     response = client.get(
         f"/api/v1/reports/summary?{RANGE}", headers={"Authorization": f"Bearer {manager}"}
     )

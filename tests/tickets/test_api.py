@@ -13,10 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from hotline.accounts.service import create_user, issue_token
 from hotline.core.db import db
 from hotline.core.models import AuditLog
 from tests import csv_cells
+from tests.accounts import create_user, issue_token
 from tests.conftest import job_runner
 from tickets.models import Ticket
 
@@ -41,7 +41,7 @@ def tokens(app) -> dict[str, dict[str, str]]:  # noqa: ANN001
             ("12331", "partner"),
         ):
             create_user(name, role, password="a-password")
-            found[name] = {"Authorization": f"Bearer {issue_token(name).token}"}
+            found[name] = {"Authorization": f"Bearer {issue_token(name)}"}
     return found
 
 
@@ -396,7 +396,7 @@ def test_an_operator_gets_403_on_every_admin_only_route(app, client, tokens, dra
             assert response.status_code == 403, (method, rule.rule)
     with app.app_context():
         create_user("root2", "admin", password="a-password")
-        admin = {"Authorization": f"Bearer {issue_token('root2').token}"}
+        admin = {"Authorization": f"Bearer {issue_token('root2')}"}
     client.get("/api/v1/tickets/1?unmask=true", headers=tokens["wang"])
     log = client.get("/api/v1/audit", headers=admin).get_json()
     assert log["total"] >= 0

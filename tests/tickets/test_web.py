@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from hotline.accounts.service import create_user
 from hotline.core.db import db
 from hotline.core.models import AuditLog
+from tests.accounts import create_user
 from tests.tickets.drafts import make_voicemail_draft
 from tickets.models import Ticket
 from voicemail.models import Transcript, Voicemail
