@@ -31,9 +31,10 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from hotline.core.audit import record
 from hotline.core.db import db
 from hotline.core.i18n import LANGUAGES
-from hotline.core.models import AuditLog, Role, User
+from hotline.core.models import Role, User
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -144,14 +145,7 @@ def login() -> Response | str:
         and user.password_hash
         and check_password_hash(user.password_hash, password)
     )
-    db.session.add(
-        AuditLog(
-            actor_id=user.id if user else None,
-            actor=username or "?",
-            action="web.login" if ok else "web.login_failed",
-            ip=request.remote_addr,
-        )
-    )
+    record(user or username or "?", "web.login" if ok else "web.login_failed")
     db.session.commit()
     if not ok:
         return render_template("login.html", error=_("Wrong user name or password.")), 401
