@@ -13,24 +13,20 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_pgettext
 from flask_login import current_user
+from pydantic import ValidationError
+from sqlalchemy import select
 
-from hotline.core.audit import record
+from hotline.accounts.service import NoSuchUser
 from hotline.core.auth import admin_required
 from hotline.core.db import db
-from hotline.core.models import Role
-from ivr import editing, preview, prompts
-from ivr.menu import InvalidMenu, MenuDocument, dump_yaml, load_document_text
+from hotline.core.models import Role, User
+from hotline.core.service import ServiceError, field_errors, filled_in
+from ivr import editing, menu_service, preview, prompts
+from ivr.menu import InvalidMenu, MenuDocument, dump_yaml
 from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
-from ivr.versions import (
-    EditConflict,
-    VersionError,
-    create_version,
-    draft_from,
-    get_version,
-    publish,
-    save_draft,
-)
+from ivr.operator_service import OperatorChange, queues_of, update_operator
+from ivr.versions import EditConflict, NoSuchVersion, VersionError, get_version
 
 bp = Blueprint("admin_menu", __name__, url_prefix="/admin/menu", template_folder="templates")
 #: A menu version's status as the pages show it.
@@ -40,11 +36,6 @@ STATUS_WORDS = {
     "archived": lazy_pgettext("menu version", "archived"),
 }
 bp.context_processor(lambda: {"STATUS_WORDS": STATUS_WORDS})
-
-
-def audit(action: str, number: int, **data: Any) -> None:
-    record(current_user, action, f"menu:{number}", **data)
-    db.session.commit()
 
 
 def _valid(version: MenuVersion) -> MenuDocument | None:
@@ -63,10 +54,8 @@ def _version(number: int) -> MenuVersion:
         abort(404)
 
 
-@bp.get("")
-@admin_required
-def versions() -> str:
-    rows = db.session.query(MenuVersion).order_by(MenuVersion.number.desc()).all()
+def _versions_page(status: int = 200, import_problems: list[str] | None = None) -> tuple[str, int]:
+    rows = db.session.scalars(select(MenuVersion).order_by(MenuVersion.number.desc())).all()
     a, b = request.args.get("a", ""), request.args.get("b", "")
     difference = None
     if a.isdigit() and b.isdigit():
@@ -74,7 +63,21 @@ def versions() -> str:
         difference = editing.diff(old.document, new.document, f"v{a}", f"v{b}") or _(
             "No differences."
         )
-    return render_template("admin/versions.html", versions=rows, difference=difference, a=a, b=b)
+    page = render_template(
+        "admin/versions.html",
+        versions=rows,
+        difference=difference,
+        a=a,
+        b=b,
+        import_problems=import_problems or [],
+    )
+    return page, status
+
+
+@bp.get("")
+@admin_required
+def versions() -> tuple[str, int]:
+    return _versions_page()
 
 
 @bp.post("/new")
@@ -83,14 +86,18 @@ def new_draft() -> Response:
     source = request.form.get("from", "")
     if not source.isdigit():
         abort(400)
-    version = draft_from(int(source), current_user.username)
-    audit("menu.draft", version.number, from_version=int(source))
+    try:
+        version = menu_service.new_draft(current_user, int(source))
+    except NoSuchVersion:
+        abort(404)
     return redirect(url_for("admin_menu.editor", number=version.number))
 
 
 @bp.post("/import")
 @admin_required
-def import_yaml() -> Response:
+def import_yaml() -> Response | tuple[str, int]:
+    """A YAML/JSON file as a new draft; refused, with every problem beside the file, when the
+    document is not valid."""
     upload = request.files.get("file")
     text = (
         upload.read(2_000_000).decode("utf-8", "replace")
@@ -98,12 +105,9 @@ def import_yaml() -> Response:
         else request.form.get("yaml", "")
     )
     try:
-        document = load_document_text(text)
+        version = menu_service.import_menu(current_user, text)
     except InvalidMenu as exc:
-        flash(str(exc))
-        return redirect(url_for("admin_menu.versions"))
-    version = create_version(document, author=current_user.username, comment="imported")
-    audit("menu.import", version.number)
+        return _versions_page(400, [str(problem) for problem in exc.problems])
     return redirect(url_for("admin_menu.editor", number=version.number))
 
 
@@ -152,17 +156,17 @@ def editor(number: int) -> str:
 def _save(
     number: int, change: Callable[[dict[str, Any]], dict[str, Any]], action: str, **data: Any
 ) -> Response:
-    version = _version(number)
+    _version(number)
     lock = request.form.get("lock_version", "")
     try:
-        document = change(version.document)
-        save_draft(number, document, int(lock) if lock.isdigit() else -1, current_user.username)
+        menu_service.edit_draft(
+            current_user, number, change, int(lock) if lock.isdigit() else -1, action, **data
+        )
     except EditConflict as exc:
         flash(_("Not saved: %(reason)s", reason=exc))
     except (editing.EditError, VersionError) as exc:
         flash(str(exc))
     else:
-        audit(action, number, **data)
         flash(_("Saved."))
     return redirect(url_for("admin_menu.editor", number=number))
 
@@ -280,11 +284,12 @@ def walk(number: int) -> str | Response:
 @admin_required
 def publish_version(number: int) -> Response:
     try:
-        publish(number)
+        menu_service.publish_menu(current_user, number)
+    except NoSuchVersion:
+        abort(404)
     except (InvalidMenu, VersionError) as exc:
         flash(_("Not published: %(reason)s", reason=exc))
         return redirect(url_for("admin_menu.editor", number=number))
-    audit("menu.publish", number)
     flash(_("Version %(number)s is published.", number=str(number)))
     return redirect(url_for("admin_menu.versions"))
 
@@ -294,52 +299,43 @@ operators_bp = Blueprint(
 )
 
 
-@operators_bp.get("")
-@admin_required
-def operators() -> str:
-    from sqlalchemy import select
-
-    from hotline.core.models import User
-    from ivr.operators import queues_of
-
+def _operators_page(status: int = 200, **failed: Any) -> tuple[str, int]:
+    """The operators; `failed` holds one row's errors and input (`username`, `errors`,
+    `values`), shown beside its fields."""
     rows = db.session.scalars(
         select(User)
         .where(User.role.in_((Role.operator.value, Role.admin.value)))
         .order_by(User.username)
     ).all()
-    return render_template("admin/operators.html", operators=[(u, queues_of(u.id)) for u in rows])
+    page = render_template(
+        "admin/operators.html",
+        operators=[(u, queues_of(u.id)) for u in rows],
+        failed=failed,
+    )
+    return page, status
+
+
+@operators_bp.get("")
+@admin_required
+def operators() -> tuple[str, int]:
+    return _operators_page()
 
 
 @operators_bp.post("/<username>")
 @admin_required
-def change_operator(username: str) -> Response:
-    from sqlalchemy import select
-
-    from hotline.core.models import User
-    from ivr.operators import OperatorError, set_pin, set_queues
-
-    user = db.session.scalar(select(User).where(User.username == username[:80]))
-    if user is None:
-        abort(404)
+def change_operator(username: str) -> Response | tuple[str, int]:
+    """One operator's row: caller ID (blank: none), PIN (blank: unchanged), queues, language."""
+    form = request.form
+    values: dict[str, Any] = {
+        "queues": [q.strip() for q in form.get("queues", "").split(",") if q.strip()],
+        "phone": form.get("phone", "").strip() or None,
+        **filled_in(form, "pin", "language"),
+    }
     try:
-        if request.form.get("pin"):
-            set_pin(user, request.form["pin"].strip())
-        queues = [q.strip() for q in request.form.get("queues", "").split(",") if q.strip()]
-        set_queues(user, queues)
-        if request.form.get("phone") is not None:
-            user.phone = request.form["phone"].strip() or None
-    except OperatorError as exc:
-        db.session.rollback()
-        flash(str(exc))
-        return redirect(url_for("admin_operators.operators"))
-    record(
-        current_user,
-        "operator.updated",
-        f"user:{user.username}",
-        pin=bool(request.form.get("pin")),
-        queues=queues,
-        phone=user.phone,
-    )
-    db.session.commit()
+        update_operator(current_user, username, OperatorChange.model_validate(values))
+    except NoSuchUser:
+        abort(404)
+    except (ValidationError, ServiceError) as exc:
+        return _operators_page(400, username=username, errors=field_errors(exc), values=values)
     flash(_("Saved."))
     return redirect(url_for("admin_operators.operators"))

@@ -11,16 +11,13 @@ from datetime import date
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
-from sqlalchemy import select
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest
 
 from hotline.core import clock
-from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
-from hotline.core.audit import record
-from hotline.core.db import db
-from hotline.core.models import Role, User
+from hotline.core.api import ErrorBody, error_responses, json_errors, require_role, spec
+from hotline.core.models import Role
 from ivr import metrics, queueing
-from ivr.operators import OperatorError, queues_of, set_pin, set_queues
+from ivr.operator_service import OperatorChange, queues_of, update_operator
 from ivr.versions import published_document
 
 bp = Blueprint("queues_api", __name__, url_prefix="/api/v1/queues")
@@ -110,11 +107,6 @@ def queue_metrics() -> Response:
     )
 
 
-class OperatorSettings(BaseModel):
-    pin: str | None = Field(None, pattern=r"^\d{4,8}$", description="a new operator-line PIN")
-    queues: list[str] | None = Field(None, max_length=20)
-
-
 class OperatorOut(BaseModel):
     username: str
     queues: list[str]
@@ -124,31 +116,15 @@ class OperatorOut(BaseModel):
 @operators_bp.put("/<username>")
 @require_role()
 @spec.validate(
-    json=OperatorSettings,
+    json=OperatorChange,
     resp=Responses(HTTP_200=OperatorOut, HTTP_400=ErrorBody, HTTP_404=ErrorBody, **ERRORS),
     tags=["users"],
 )
 def operator_settings(username: str) -> Response:
-    """Reset an operator's PIN (the lock after wrong PINs is lifted) or set their queues."""
-    body: OperatorSettings = request.context.json  # type: ignore[attr-defined]
-    user = db.session.scalar(select(User).where(User.username == username[:80]))
-    if user is None:
-        raise NotFound(f"no user {username[:80]!r}")
-    try:
-        if body.pin is not None:
-            set_pin(user, body.pin)
-        if body.queues is not None:
-            set_queues(user, body.queues)
-    except OperatorError as exc:
-        raise FieldError(str(exc), "queues" if body.queues else "pin") from None
-    record(
-        g.api_user,
-        "operator.updated",
-        f"user:{user.username}",
-        pin=body.pin is not None,
-        queues=body.queues,
-    )
-    db.session.commit()
+    """Reset an operator's PIN (the lock after wrong PINs is lifted), set their queues, caller
+    ID or language."""
+    body: OperatorChange = request.context.json  # type: ignore[attr-defined]
+    user = update_operator(g.api_user, username, body)
     return jsonify(
         {
             "username": user.username,

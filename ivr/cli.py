@@ -1,4 +1,5 @@
-"""`hotline menu validate|import|export|publish|list`: menu documents from the command line."""
+"""`hotline menu validate|import|export|publish|list|diff|preview|walk|prompt`: menu documents
+from the command line; the changes are `ivr.menu_service`'s, audit-logged as the "cli" actor."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from hotline.core.db import db
+from hotline.core.service import click_errors
+from ivr import menu_service
 from ivr.menu import InvalidMenu, dump_yaml, load_document_text
 from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
-from ivr.versions import VersionError, get_version, import_text, publish, published_version
+from ivr.versions import VersionError, get_version, published_version
 
 
 def _print_problems(problems: list) -> None:
@@ -49,11 +52,8 @@ def menu_validate(file: Path) -> None:
 def menu_import(file: Path, publish_now: bool, comment: str, author: str) -> None:
     """Store FILE as a new menu version (refused when invalid)."""
     try:
-        version = import_text(
-            file.read_text(encoding="utf-8"),
-            author=author,
-            comment=comment,
-            publish_now=publish_now,
+        version = menu_service.import_menu(
+            None, file.read_text(encoding="utf-8"), comment, publish_now, author=author
         )
     except InvalidMenu as exc:
         click.secho(f"{file}: not imported, {len(exc.problems)} problem(s)", fg="red", err=True)
@@ -84,9 +84,8 @@ def menu_export(number: int | None, as_json: bool) -> None:
 def menu_publish(number: int) -> None:
     """Publish version NUMBER (also how to roll back to an older one)."""
     try:
-        version = publish(number)
-    except VersionError as exc:
-        raise click.ClickException(str(exc)) from None
+        with click_errors():
+            version = menu_service.publish_menu(None, number)
     except InvalidMenu as exc:
         click.secho(f"version {number} is invalid and was not published:", fg="red", err=True)
         _print_problems(exc.problems)
@@ -171,13 +170,20 @@ def menu_walk(number: int, keys: tuple[str, ...], lang: str) -> None:
 def menu_prompt(number: int, node: str, lang: str, file: Path) -> None:
     """Record FILE (WAV/MP3/M4A) as NODE's prompt in LANG, in draft NUMBER."""
     from ivr import editing, prompts
-    from ivr.versions import EditConflict, save_draft
 
-    try:
-        url = prompts.store(file.read_bytes(), file.name)
+    with click_errors():
         version = get_version(number)
-        document = editing.set_prompt(version.document, node, lang, url)
-        save_draft(number, document, version.lock_version, "cli")
-    except (prompts.PromptError, editing.EditError, VersionError, EditConflict) as exc:
-        raise click.ClickException(str(exc)) from None
+        try:
+            url = prompts.store(file.read_bytes(), file.name)
+        except prompts.PromptError as exc:
+            raise click.ClickException(str(exc)) from None
+        menu_service.edit_draft(
+            None,
+            number,
+            lambda document: editing.set_prompt(document, node, lang, url),
+            version.lock_version,
+            "menu.prompt",
+            node=node,
+            play=url,
+        )
     click.echo(f"{node} ({lang}) now plays {url}")

@@ -11,17 +11,14 @@ from typing import Any
 
 import yaml
 
+from hotline.core.service import ServiceError
 from ivr.menu import NODE_ID, NODE_KINDS, dump_yaml
 
 KINDS = NODE_KINDS
 
 
-class EditError(ValueError):
+class EditError(ServiceError):
     """A change that cannot be applied; the message says why, `field` which input is wrong."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _nodes(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
-"""`/api/v1/menu/versions`: menu versions for admins — read, draft, save (optimistic locking),
-validate, preview a node's TwiML, walk through key presses, publish (a rollback is publishing an
-older version). Every change is audit-logged."""
+"""`/api/v1/menu/versions`: menu versions for admins — read, import, draft, save (optimistic
+locking), validate, preview a node's TwiML, walk through key presses, publish (a rollback is
+publishing an older version). The changes are `ivr.menu_service`'s (audit-logged there)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,15 @@ from flask import Blueprint, Response, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict, NotFound
+from werkzeug.exceptions import NotFound
 
 from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
-from hotline.core.audit import record
 from hotline.core.db import db
-from ivr import editing, preview, prompts
+from ivr import editing, menu_service, preview, prompts
 from ivr.menu import InvalidMenu, MenuDocument, Problem
 from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
-from ivr.versions import EditConflict, VersionError, draft_from, get_version, publish, save_draft
+from ivr.versions import VersionError, get_version
 
 bp = Blueprint("menu_api", __name__, url_prefix="/api/v1/menu")
 json_errors(bp)
@@ -56,6 +55,12 @@ class SaveDraft(BaseModel):
     lock_version: int = Field(ge=1, description="the lock_version you loaded")
 
 
+class MenuImport(BaseModel):
+    text: str = Field(min_length=1, max_length=2_000_000, description="the YAML or JSON document")
+    comment: str = Field("imported", max_length=200)
+    publish: bool = Field(False, description="publish it at once")
+
+
 class PreviewQuery(BaseModel):
     node: str = Field(max_length=64)
     lang: str = Field("zh-CN", max_length=10)
@@ -64,11 +69,6 @@ class PreviewQuery(BaseModel):
 class WalkIn(BaseModel):
     keys: list[str] = Field(max_length=30, description="one key press per item, e.g. ['1', '0']")
     lang: str = Field("zh-CN", max_length=10)
-
-
-def _audit(action: str, number: int, **data: Any) -> None:
-    record(g.api_user, action, f"menu:{number}", **data)
-    db.session.commit()
 
 
 def summary(version: MenuVersion) -> dict[str, Any]:
@@ -127,9 +127,7 @@ def get_menu_version(number: int) -> Response:
 def new_draft() -> tuple[Response, int]:
     """A new draft, copied from an existing version."""
     body: NewDraft = request.context.json  # type: ignore[attr-defined]
-    _version(body.from_version)
-    version = draft_from(body.from_version, g.api_user.username)
-    _audit("menu.draft", version.number, from_version=body.from_version)
+    version = menu_service.new_draft(g.api_user, body.from_version)
     out = {
         **summary(version),
         "document": version.document,
@@ -146,14 +144,9 @@ def new_draft() -> tuple[Response, int]:
 def save_menu_version(number: int) -> Response:
     """Save a draft's document; refused with 409 when someone saved it since you loaded it."""
     body: SaveDraft = request.context.json  # type: ignore[attr-defined]
-    _version(number)
-    try:
-        version = save_draft(number, body.document, body.lock_version, g.api_user.username)
-    except EditConflict as exc:
-        raise Conflict(str(exc)) from None
-    except VersionError as exc:
-        raise FieldError(str(exc), "number") from None
-    _audit("menu.save", number, lock_version=version.lock_version)
+    version = menu_service.edit_draft(
+        g.api_user, number, lambda _: body.document, body.lock_version, "menu.save"
+    )
     return jsonify(
         {**summary(version), "document": version.document, "problems": _problems(version.document)}
     )
@@ -176,15 +169,30 @@ def validate_menu_version(number: int) -> Response:
 def publish_menu_version(number: int) -> Response:
     """Publish a valid draft, or an older version again (a rollback). Calls in progress stay
     on the version they started on."""
-    _version(number)
     try:
-        version = publish(number)
+        version = menu_service.publish_menu(g.api_user, number)
     except InvalidMenu as exc:
         raise FieldError(f"not published: {exc}", exc.problems[0].path) from None
-    except VersionError as exc:
-        raise FieldError(str(exc), "number") from None
-    _audit("menu.publish", number)
     return jsonify(summary(version))
+
+
+@bp.post("/imports")
+@require_role()
+@spec.validate(json=MenuImport, resp=Responses(HTTP_201=VersionOut, **ERRORS), tags=["menu"])
+def import_menu() -> tuple[Response, int]:
+    """A YAML or JSON document as a new version (refused, naming the first problem's path,
+    when it is not valid); published at once with `publish`."""
+    body: MenuImport = request.context.json  # type: ignore[attr-defined]
+    try:
+        version = menu_service.import_menu(g.api_user, body.text, body.comment, body.publish)
+    except InvalidMenu as exc:
+        raise FieldError(f"not imported: {exc}", exc.problems[0].path) from None
+    out = {
+        **summary(version),
+        "document": version.document,
+        "problems": _problems(version.document),
+    }
+    return jsonify(out), 201
 
 
 @bp.get("/versions/<int:number>/preview")
@@ -223,23 +231,6 @@ class PromptSet(BaseModel):
     version: VersionSummary
 
 
-def set_prompt(
-    number: int, node_id: str, language: str, url: str, lock_version: int, author: str
-) -> MenuVersion:
-    """Point one node's prompt in one language at recorded audio, in a draft."""
-    version = _version(number)
-    try:
-        document = editing.set_prompt(version.document, node_id, language, url)
-    except editing.EditError as exc:
-        raise FieldError(f"{exc} in version {number}", exc.field) from None
-    try:
-        return save_draft(number, document, lock_version, author)
-    except EditConflict as exc:
-        raise Conflict(str(exc)) from None
-    except VersionError as exc:
-        raise FieldError(str(exc), "number") from None
-
-
 @bp.post("/versions/<int:number>/prompts")
 @require_role()
 @spec.validate(resp=Responses(HTTP_200=PromptSet, HTTP_409=ErrorBody, **ERRORS), tags=["menu"])
@@ -256,13 +247,14 @@ def upload_prompt(number: int) -> Response:
         url = prompts.store(upload.read(prompts.MAX_BYTES + 1), upload.filename or "")
     except prompts.PromptError as exc:
         raise FieldError(str(exc), "file") from None
-    version = set_prompt(
+    node_id, language = request.form.get("node", "")[:64], request.form.get("lang", "")[:10]
+    version = menu_service.edit_draft(
+        g.api_user,
         number,
-        request.form.get("node", "")[:64],
-        request.form.get("lang", "")[:10],
-        url,
+        lambda document: editing.set_prompt(document, node_id, language, url),
         int(lock),
-        g.api_user.username,
+        "menu.prompt",
+        node=node_id,
+        play=url,
     )
-    _audit("menu.prompt", number, node=request.form.get("node"), play=url)
     return jsonify({"play": url, "version": summary(version)})

@@ -13,19 +13,20 @@ unavailable operator is never connected and does not count as logged in for the 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from hotline.core import clock
+from hotline.core.audit import record
 from hotline.core.db import db
-from hotline.core.models import AuditLog, Role, User
+from hotline.core.models import Role, User
 from ivr import calls, queueing
-from ivr.models import Call, CallStep, OperatorQueue, OperatorSession, QueueVisit
+from ivr.models import Call, CallStep, OperatorSession, QueueVisit
+from ivr.operator_service import PIN_FORMAT, queues_of
 from ivr.phrases import briefing, language_name, phrase
 from ivr.versions import pinned_document
 
@@ -33,13 +34,8 @@ log = logging.getLogger(__name__)
 
 PIN_ATTEMPTS = 3  # wrong PINs in one call before the call ends
 PIN_LOCK = 10  # wrong PINs in a row (over any calls) that lock the PIN until it is reset
-PIN_FORMAT = re.compile(r"^\d{4,8}$")
 DIAL_TIMEOUT = 600  # Twilio's longest Dial: an idle operator hears the menu this often
 ANSWERING_ROLES = (Role.operator.value, Role.admin.value)
-
-
-class OperatorError(ValueError):
-    """An operator setting that cannot be applied; the message says why."""
 
 
 # -- accounts ----------------------------------------------------------------------------------
@@ -56,32 +52,6 @@ def operator_for(number: str) -> User | None:
     )
 
 
-def set_pin(user: User, pin: str) -> None:
-    if not PIN_FORMAT.match(pin):
-        raise OperatorError("a PIN is 4 to 8 digits")
-    user.pin_hash = generate_password_hash(pin)
-    user.pin_failures = 0
-
-
-def set_queues(user: User, names: list[str]) -> None:
-    for name in names:
-        if not re.match(r"^[A-Za-z0-9_-]{1,48}$", name):
-            raise OperatorError(f"{name!r} is not a queue name")
-    db.session.execute(delete(OperatorQueue).where(OperatorQueue.user_id == user.id))
-    for name in dict.fromkeys(names):
-        db.session.add(OperatorQueue(user_id=user.id, queue_name=name))
-
-
-def queues_of(user_id: int) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(OperatorQueue.queue_name)
-            .where(OperatorQueue.user_id == user_id)
-            .order_by(OperatorQueue.id)
-        )
-    )
-
-
 def line_ended(call_sid: str, now: datetime) -> None:
     """The operator's call ended: they are logged out."""
     db.session.execute(
@@ -92,18 +62,13 @@ def line_ended(call_sid: str, now: datetime) -> None:
 
 
 def _audit(user: User | None, action: str, params: Mapping[str, str], **data: object) -> None:
-    db.session.add(
-        AuditLog(
-            actor_id=user.id if user else None,
-            actor=user.username if user else "unknown caller",
-            action=action,
-            target=f"user:{user.id}" if user else params.get("From", "")[:32],
-            data={
-                "call_sid": params.get("CallSid", "")[:64],
-                "from": params.get("From", "")[:32],
-                **data,
-            },
-        )
+    record(
+        user or "unknown caller",
+        action,
+        f"user:{user.id}" if user else params.get("From", "")[:32],
+        call_sid=params.get("CallSid", "")[:64],
+        **{"from": params.get("From", "")[:32]},
+        **data,
     )
 
 

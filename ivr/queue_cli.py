@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from hotline.core import clock
 from hotline.core.db import db
-from hotline.core.models import AuditLog, User
+from hotline.core.models import User
+from hotline.core.service import click_errors
 from ivr import callbacks as callback_service
 from ivr import metrics, queueing
 from ivr.models import Callback, OperatorSession
-from ivr.operators import OperatorError, queues_of, set_pin, set_queues
+from ivr.operator_service import OperatorChange, queues_of, update_operator
 from ivr.versions import published_document
 
 
@@ -36,30 +37,10 @@ def operators_set(
     username: str, pin: str | None, queues: tuple[str, ...], phone: str | None, language: str | None
 ) -> None:
     """Set an operator's PIN, queues, phone or language (create them with `hotline users`)."""
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise click.ClickException(f"no user {username!r}; create it with `hotline users create`")
-    try:
-        if pin is not None:
-            set_pin(user, pin)
-        if queues:
-            set_queues(user, list(queues))
-    except OperatorError as exc:
-        raise click.ClickException(str(exc)) from None
-    if phone is not None:
-        user.phone = phone
-    if language is not None:
-        user.language = language
-    changed = {"pin": pin is not None, "queues": list(queues), "phone": phone, "language": language}
-    db.session.add(
-        AuditLog(
-            actor="cli",
-            action="operator.updated",
-            target=f"user:{user.id}",
-            data={key: value for key, value in changed.items() if value},
-        )
-    )
-    db.session.commit()
+    given = {"pin": pin, "queues": list(queues) or None, "phone": phone, "language": language}
+    with click_errors():
+        change = OperatorChange.model_validate({k: v for k, v in given.items() if v is not None})
+        user = update_operator(None, username, change)
     names = ", ".join(queues_of(user.id)) or "-"
     click.echo(
         f"{user.username}: phone {user.phone or '-'}, queues {names}, "

@@ -1,6 +1,8 @@
 """Menu versions: store drafts, publish a valid one, find the published one, seed the default.
 
 Published and archived versions never change, so a call pinned to one can always finish on it.
+These are the steps; they add to the session and leave the commit (and the audit entry) to
+the use case around them (`ivr.menu_service`), so a refused change leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from hotline.core.db import db, utcnow
+from hotline.core.service import ConflictError, NotFoundError, ServiceError
 from ivr.menu import InvalidMenu, MenuDocument, load_document_text
 from ivr.menu_checks import parse_document, validate_document
 from ivr.models import MenuVersion
@@ -20,8 +23,12 @@ from ivr.models import MenuVersion
 DEFAULT_MENU = "default_menu.yaml"
 
 
-class VersionError(ValueError):
-    """A version that does not exist or cannot be published; the message says which and why."""
+class VersionError(ServiceError):
+    """A version that does not exist or cannot be changed; the message says which and why."""
+
+
+class NoSuchVersion(VersionError, NotFoundError):
+    """There is no version with that number."""
 
 
 def default_menu_text() -> str:
@@ -37,11 +44,11 @@ def create_version(
         number=number, document=document, created_by=author, comment=comment, status="draft"
     )
     db.session.add(version)
-    db.session.commit()
+    db.session.flush()
     return version
 
 
-class EditConflict(VersionError):
+class EditConflict(VersionError, ConflictError):
     """The draft was saved by someone else since this copy was loaded."""
 
 
@@ -52,21 +59,22 @@ def save_draft(
     EditConflict: the second of two admins editing one draft is refused, never lost)."""
     version = get_version(number)
     if version.status != "draft":
-        raise VersionError(f"version {number} is {version.status}; make a new draft from it")
+        raise VersionError(
+            f"version {number} is {version.status}; make a new draft from it", "number"
+        )
     changed = db.session.execute(
         update(MenuVersion)
         .where(MenuVersion.id == version.id, MenuVersion.lock_version == lock_version)
         .values(document=document, lock_version=lock_version + 1, created_by=author)
     ).rowcount
     if not changed:
-        db.session.rollback()
-        current = get_version(number)
+        db.session.refresh(version)
         raise EditConflict(
-            f"version {number} was saved by {current.created_by} since you opened it "
-            f"(yours: edit {lock_version}, now: edit {current.lock_version}); reload it and "
-            "make your change again"
+            f"version {number} was saved by {version.created_by} since you opened it "
+            f"(yours: edit {lock_version}, now: edit {version.lock_version}); reload it and "
+            "make your change again",
+            "lock_version",
         )
-    db.session.commit()
     db.session.refresh(version)
     return version
 
@@ -82,7 +90,7 @@ def draft_from(number: int, author: str) -> MenuVersion:
 def get_version(number: int) -> MenuVersion:
     version = db.session.scalar(select(MenuVersion).where(MenuVersion.number == number))
     if version is None:
-        raise VersionError(f"no menu version {number}")
+        raise NoSuchVersion(f"no menu version {number}", "number")
     return version
 
 
@@ -103,7 +111,7 @@ def publish(number: int) -> MenuVersion:
     )
     version.status = "published"
     version.published_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -118,9 +126,11 @@ def import_text(
 
 
 def seed_default_menu() -> list[str]:
+    """First-run data (no actor, so no audit entry): the default menu, published."""
     if db.session.scalar(select(MenuVersion).limit(1)) is not None:
         return []
     version = import_text(default_menu_text(), comment="default 12315 menu", publish_now=True)
+    db.session.commit()
     return [f"installed and published the default 12315 menu as version {version.number}"]
 
 

@@ -41,9 +41,9 @@ OPERATOR_PIN = "2468"
 @pytest.fixture
 def make_operator(app):  # noqa: ANN001, ANN201
     """An operator account with a phone, a PIN and queues (as `hotline operators` sets them)."""
-    from hotline.accounts.service import create_user
     from hotline.core.db import db
-    from ivr.operators import set_pin, set_queues
+    from ivr.operator_service import set_pin, set_queues
+    from tests.accounts import create_user
 
     def make(
         username: str = "alice",

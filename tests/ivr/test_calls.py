@@ -114,6 +114,7 @@ def test_publishing_mid_call_keeps_the_call_on_its_version(app, new_call) -> Non
     with app.app_context():
         version = create_version(changed, author="test")
         publish(version.number)
+        db.session.commit()
         assert version.number == 2
 
     old.press("9")  # invalid on v1's main → replayed from version 1
@@ -159,6 +160,7 @@ def test_date_override_closes_part_of_a_day(app, new_call, set_clock, operator_l
     ]
     with app.app_context():
         publish(create_version(doc).number)
+        db.session.commit()
     set_clock(2026, 11, 24, 14, 0)
     call = new_call()
     call.start()
@@ -263,6 +265,7 @@ def test_survey_stores_the_rating(app, new_call) -> None:  # noqa: ANN001
     )
     with app.app_context():
         publish(create_version(doc).number)
+        db.session.commit()
     call = new_call()
     call.start()
     call.press("1")
@@ -307,6 +310,7 @@ def test_bad_urls_get_safe_twiml_back_to_the_menu(client, path: str) -> None:  #
 def test_draft_version_in_url_is_treated_as_stale(app, client) -> None:  # noqa: ANN001
     with app.app_context():
         number = create_version(copy.deepcopy(load_document_text(default_menu_text()))).number
+        db.session.commit()
     response = post_signed(client, f"/twilio/ivr/{number}/main?lang=en-US", call_params())
     root = parse_twiml(response.data)
     assert "Returning to the main menu" in root.find("Say").text

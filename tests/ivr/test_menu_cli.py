@@ -69,6 +69,7 @@ def test_invalid_documents_are_never_imported_or_published(app, runner, tmp_path
 
     with app.app_context():
         number = create_version(doc).number  # an admin's unfinished draft
+        db.session.commit()
     result = runner.invoke(args=["menu", "publish", str(number)])
     assert result.exit_code == 1
     assert "is invalid and was not published" in result.output

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from hotline.accounts.service import create_user, issue_token
+from hotline.core.db import db
 from ivr.menu import WEEKDAYS, load_document_text
 from ivr.versions import create_version, default_menu_text, publish
+from tests.accounts import create_user, issue_token
 from tests.ivr.queue_calls import QueuedCall
 
 
@@ -29,6 +30,7 @@ def day(app, client, new_call, set_clock, operator_login):  # noqa: ANN001, ANN2
     doc["hours"] = {"china_calendar": False, "weekly": {d: ["00:00-24:00"] for d in WEEKDAYS}}
     with app.app_context():
         publish(create_version(doc).number)
+        db.session.commit()
 
     set_clock(2026, 11, 22, 23, 50)
     operator = operator_login()
@@ -132,8 +134,8 @@ def test_an_empty_period_has_no_ratios(runner, day) -> None:  # noqa: ANN001
 def test_metrics_and_operator_ratings_through_the_api(app, client, day) -> None:  # noqa: ANN001
     with app.app_context():
         create_user("maria", "manager", password="a-password")
-        manager = issue_token("maria").token
-        operator = issue_token("alice").token
+        manager = issue_token("maria")
+        operator = issue_token("alice")
     response = client.get(
         "/api/v1/queues/metrics?from=2026-11-23",
         headers={"Authorization": f"Bearer {manager}"},
@@ -158,9 +160,9 @@ def test_metrics_and_operator_ratings_through_the_api(app, client, day) -> None:
 def test_live_queues_show_operators_only_their_own(app, client, operator_login) -> None:  # noqa: ANN001
     operator_login("bob", "+8613900000002", queues=("experts",))
     with app.app_context():
-        bob = issue_token("bob").token
+        bob = issue_token("bob")
         create_user("maria", "manager", password="a-password")
-        manager = issue_token("maria").token
+        manager = issue_token("maria")
     mine = client.get("/api/v1/queues", headers={"Authorization": f"Bearer {bob}"}).get_json()
     assert [q["queue"] for q in mine["items"]] == ["experts"]
     assert mine["items"][0]["operators_available"] == 1

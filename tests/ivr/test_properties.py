@@ -179,6 +179,7 @@ def test_engine_answers_valid_twiml_on_any_valid_menu(
     assume(not validate_document(doc))
     with app.app_context():
         publish(create_version(doc).number)
+        db.session.commit()
         db.session.remove()
     call = CallDriver(client, call_sid=f"CA{next(_sids):032d}")
     root = call.start()

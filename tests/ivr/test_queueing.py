@@ -44,6 +44,7 @@ def publish_with(app, change) -> None:  # noqa: ANN001
     change(doc)
     with app.app_context():
         publish(create_version(doc).number)
+        db.session.commit()
 
 
 # -- announcements -----------------------------------------------------------------------------
