@@ -106,6 +106,7 @@ def _register_features(app: Flask) -> None:
     from tickets.api import bp as tickets_api_bp
     from tickets.web import bp as tickets_web_bp
     from voicemail.api import bp as voicemail_api_bp
+    from voicemail.api import moves_bp as ticket_moves_api_bp
     from voicemail.review import bp as review_bp
     from voicemail.views import bp as voicemail_bp
 
@@ -116,6 +117,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(voicemail_api_bp)
     app.register_blueprint(queues_api_bp)
     app.register_blueprint(tickets_api_bp)
+    app.register_blueprint(ticket_moves_api_bp)
     app.register_blueprint(tickets_web_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(menu_api_bp)
@@ -141,6 +143,7 @@ def _register_features(app: Flask) -> None:
         voicemail_api_bp,
         queues_api_bp,
         tickets_api_bp,
+        ticket_moves_api_bp,
         menu_api_bp,
         users_api_bp,
         operators_api_bp,

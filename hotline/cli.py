@@ -83,7 +83,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "tickets": (
         "tickets.cli:tickets",
-        "Tickets: suggestions, listing, the overdue digest.",
+        "Tickets: suggestions, listing, moves, the overdue digest.",
     ),
     "tokens": (
         "hotline.accounts.cli:tokens",
@@ -108,10 +108,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def load_command(name: str) -> click.Command:
-    """Import the command `name` from its module (see COMMANDS)."""
-    module, attribute = COMMANDS[name][0].split(":")
+#: Commands a feature adds to the group of a feature below it, which cannot import them: the
+#: tickets' `move` is voicemail's, since confirming a voicemail's draft corrects its transcript.
+SUBCOMMANDS: dict[str, dict[str, str]] = {
+    "tickets": {"move": "voicemail.cli:ticket_move"},
+}
+
+
+def _imported(path: str) -> click.Command:
+    module, attribute = path.split(":")
     return getattr(importlib.import_module(module), attribute)
+
+
+def load_command(name: str) -> click.Command:
+    """Import the command `name` from its module (see COMMANDS), with its SUBCOMMANDS."""
+    command = _imported(COMMANDS[name][0])
+    for sub_name, path in SUBCOMMANDS.get(name, {}).items():
+        command.add_command(_imported(path), sub_name)  # type: ignore[attr-defined]
+    return command
 
 
 class LazyGroup(click.Group):

@@ -1,8 +1,9 @@
 """`/api/v1/tickets`, `/api/v1/suggest`, `/api/v1/transfers` and the exports.
 
-Operators list, read, edit and move tickets; managers read them (numbers masked); partner
-hotlines create transfers and read their outcome, and only their own. Every change goes through
-`tickets.lifecycle` and becomes an event.
+Operators list, read and edit tickets (their moves, a draft's confirmation among them, are
+`voicemail.api`'s: confirming corrects a voicemail's transcript); managers read them (numbers
+masked); partner hotlines create transfers and read their outcome, and only their own. Every
+change goes through `tickets.service` and becomes an event.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from typing import Any, Literal
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
-from sqlalchemy import func, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from hotline.core import clock
 from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
 from hotline.core.db import db
 from hotline.core.models import Role, User
-from tickets import exports, lifecycle, transfers
-from tickets.lifecycle import TicketError
-from tickets.models import DiscardReason, Ticket, TicketState, TicketType
+from tickets import exports, lifecycle, service, transfers
+from tickets.models import Ticket, TicketState
 from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
+from tickets.service import TicketEdit, TicketFilters
 from tickets.suggest import current_suggester
 
 bp = Blueprint("tickets_api", __name__, url_prefix="/api/v1")
@@ -37,13 +37,7 @@ READERS = (Role.operator, Role.manager)
 # -- models ------------------------------------------------------------------------------------
 
 
-class TicketQuery(BaseModel):
-    state: TicketState | None = None
-    category: str | None = Field(None, max_length=64)
-    district: str | None = Field(None, max_length=32)
-    caller: str | None = Field(None, max_length=32, description="caller number, exact")
-    q: str | None = Field(None, max_length=200, description="words in number or description")
-    overdue: bool | None = None
+class TicketQuery(TicketFilters):
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
 
@@ -91,26 +85,6 @@ class TicketPage(BaseModel):
     page: int
     per_page: int
     total: int
-
-
-class TicketEdit(BaseModel):
-    type: TicketType | None = None
-    category: str | None = Field(None, max_length=64)
-    district: str | None = Field(None, max_length=32)
-    merchant: str | None = Field(None, max_length=200)
-    amount: str | None = Field(None, max_length=20)
-    priority: int | None = Field(None, ge=0, le=4)
-    caller_number: str | None = Field(None, max_length=32)
-    description: str | None = Field(None, max_length=20_000)
-
-
-class Move(BaseModel):
-    action: Literal["confirm", "discard", "dispatch", "resolve", "close", "reopen"]
-    reason: DiscardReason | None = None
-    district: str | None = Field(None, max_length=32)
-    resolution: str | None = Field(None, max_length=5000)
-    note: str = Field("", max_length=500)
-    fields: TicketEdit | None = None
 
 
 class Confirmed(BaseModel):
@@ -191,18 +165,6 @@ def ticket_json(ticket: Ticket, masked: bool, detail: bool = False) -> dict[str,
     return body
 
 
-def _ticket(ticket_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
-    return ticket
-
-
-def _refused(exc: TicketError) -> FieldError:
-    db.session.rollback()
-    return FieldError(str(exc), exc.field)
-
-
 def _actor() -> User:
     return g.api_user
 
@@ -214,37 +176,18 @@ def _actor() -> User:
 @require_role(*READERS)
 @spec.validate(query=TicketQuery, resp=Responses(HTTP_200=TicketPage, **ERRORS), tags=["tickets"])
 def list_tickets() -> Response:
-    """Tickets, newest first; filter by state, category, district, caller, words, overdue."""
+    """Tickets, newest first; filtered as the ticket list page and `hotline tickets list` are:
+    state (or `counted`), category, district, merchant, caller, words, overdue, local days."""
     args: TicketQuery = request.context.query  # type: ignore[attr-defined]
-    query = select(Ticket)
-    if args.state:
-        query = query.where(Ticket.state == args.state.value)
-    if args.category:
-        query = query.where(Ticket.category == args.category)
-    if args.district:
-        query = query.where(Ticket.district == args.district)
-    if args.caller:
-        query = query.where(Ticket.caller_number == args.caller)
-    if args.q:
-        like = f"%{args.q}%"
-        query = query.where(or_(Ticket.number.like(like), Ticket.description.like(like)))
-    if args.overdue:
-        query = query.where(
-            Ticket.state.in_((TicketState.open.value, TicketState.dispatched.value)),
-            Ticket.due_at < clock.now(),
-        )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(args.per_page)
-        .offset((args.page - 1) * args.per_page)
-    ).all()
+    found = db.paginate(
+        service.ticket_query(args), page=args.page, per_page=args.per_page, error_out=False
+    )
     return jsonify(
         {
-            "items": [ticket_json(t, masked=True) for t in rows],
+            "items": [ticket_json(t, masked=True) for t in found.items],
             "page": args.page,
             "per_page": args.per_page,
-            "total": total,
+            "total": found.total,
         }
     )
 
@@ -260,12 +203,12 @@ def get_ticket(ticket_id: int) -> Response:
     """One ticket with its suggestions and history; `unmask=true` (operators, logged) shows
     the caller's number and the numbers in the text."""
     args: DetailQuery = request.context.query  # type: ignore[attr-defined]
-    ticket = _ticket(ticket_id)
+    ticket = db.get_or_404(Ticket, ticket_id, description=f"no ticket {ticket_id}")
     user = _actor()
     if args.unmask and not may_unmask(user):
         raise Forbidden(f"role {user.role!r} may not see personal data")
     if args.unmask:
-        log_unmask(user, f"ticket:{ticket.id}", request.remote_addr)
+        log_unmask(user, f"ticket:{ticket.id}")
         db.session.commit()
     return jsonify(ticket_json(ticket, masked=not args.unmask, detail=True))
 
@@ -280,52 +223,8 @@ def get_ticket(ticket_id: int) -> Response:
 def edit_ticket(ticket_id: int) -> Response:
     """Change fields of a draft, open or dispatched ticket; the change is an event."""
     body: TicketEdit = request.context.json  # type: ignore[attr-defined]
-    ticket = _ticket(ticket_id)
-    changes = body.model_dump(exclude_unset=True)
-    if "type" in changes and changes["type"] is not None:
-        changes["type"] = changes["type"].value
-    try:
-        lifecycle.edit(ticket, _actor().username, changes)
-    except TicketError as exc:
-        raise _refused(exc) from None
-    db.session.commit()
+    ticket = service.edit_ticket(_actor(), ticket_id, body)
     return jsonify(ticket_json(ticket, masked=False, detail=True))
-
-
-@bp.post("/tickets/<int:ticket_id>/moves")
-@require_role(*WORKERS)
-@spec.validate(
-    json=Move, resp=Responses(HTTP_200=Confirmed, HTTP_404=ErrorBody, **ERRORS), tags=["tickets"]
-)
-def move_ticket(ticket_id: int) -> Response:
-    """Confirm, discard (with a reason), dispatch (to a district), resolve, close or reopen."""
-    body: Move = request.context.json  # type: ignore[attr-defined]
-    ticket = _ticket(ticket_id)
-    actor = _actor().username
-    pin = None
-    try:
-        if body.action == "confirm":
-            fields = body.fields.model_dump(exclude_unset=True) if body.fields else None
-            if fields and fields.get("type") is not None:
-                fields["type"] = fields["type"].value
-            pin = lifecycle.confirm(ticket, actor, fields).pin
-        elif body.action == "discard":
-            if body.reason is None:
-                raise TicketError("say why it is discarded", "reason")
-            lifecycle.discard(ticket, actor, body.reason.value, body.note)
-        elif body.action == "dispatch":
-            lifecycle.dispatch(ticket, actor, body.district or ticket.district or "")
-        elif body.action == "resolve":
-            lifecycle.resolve(ticket, actor, body.resolution or "")
-        elif body.action == "close":
-            lifecycle.close(ticket, actor)
-        else:
-            lifecycle.reopen(ticket, actor, body.note)
-    except TicketError as exc:
-        raise _refused(exc) from None
-    db.session.commit()
-    transfers.after_move(ticket, body.action, pin)
-    return jsonify({"ticket": ticket_json(ticket, masked=False, detail=True), "pin": pin})
 
 
 @bp.post("/suggest")
@@ -386,10 +285,7 @@ def create_transfer() -> tuple[Response, int]:
     """A partner hotline's work order: an open ticket; posting the same partner_ref again
     returns the same ticket (200) instead of a new one (201)."""
     body: transfers.TransferIn = request.context.json  # type: ignore[attr-defined]
-    try:
-        ticket, created = transfers.create(_actor(), body)
-    except TicketError as exc:
-        raise _refused(exc) from None
+    ticket, created = transfers.create(_actor(), body)  # a refusal: 400 naming the field
     return jsonify(transfers.outcome(ticket)), 201 if created else 200
 
 
@@ -438,16 +334,13 @@ def get_rules(name: str) -> Response:
 )
 def put_rules(name: str) -> Response:
     """Replace a rule file; refused (400) when the set would no longer load."""
-    from hotline.core.audit import record
-    from tickets.suggest import FILES, RulesError, write_rule_file
+    from tickets.suggest import FILES, RulesError
 
     if name not in FILES:
         raise NotFound(f"no rule file {name[:40]!r}; one of {', '.join(FILES)}")
     body: RuleText = request.context.json  # type: ignore[attr-defined]
     try:
-        write_rule_file(name, body.yaml)
+        service.save_rule_file(_actor(), name, body.yaml)
     except RulesError as exc:
         raise FieldError(str(exc), "yaml") from None
-    record(_actor(), "rules.saved", f"rules:{name}")
-    db.session.commit()
     return jsonify({"name": name, "yaml": body.yaml})

@@ -1,4 +1,6 @@
-"""`hotline tickets suggest|list|overdue`: suggestions for any text, tickets, the overdue digest."""
+"""`hotline tickets suggest|list|overdue|rules`: suggestions for any text, the ticket list (the
+page's and the API's filters), the overdue digest, the suggester's rule files (`hotline tickets
+move` is voicemail's: confirming a draft corrects its transcript)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,20 @@ import json
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from hotline.core.db import db
+from hotline.core.service import click_errors
 from tickets import lifecycle
 from tickets.digest import overdue_digest
-from tickets.models import Ticket, TicketState
+from tickets.models import TicketState
 from tickets.privacy import mask_number
+from tickets.service import COUNTED, TicketFilters, save_rule_file, ticket_query
 from tickets.suggest import current_suggester
 
 
 @click.group(cls=AppGroup)
 def tickets() -> None:
-    """Tickets: suggestions, listing, the overdue digest."""
+    """Tickets: suggestions, listing, moves, the overdue digest."""
 
 
 @tickets.command("suggest")
@@ -30,14 +33,23 @@ def tickets_suggest(text: str, lang: str) -> None:
 
 
 @tickets.command("list")
-@click.option("--state", type=click.Choice([s.value for s in TicketState]))
+@click.option("--state", type=click.Choice([*(s.value for s in TicketState), COUNTED]))
+@click.option("--category", help="A category key, e.g. food.")
+@click.option("--district")
+@click.option("--merchant", help="The merchant, exact.")
+@click.option("--caller", help="The caller number, exact.")
+@click.option("-q", "--search", "q", help="Words in the number, description or merchant.")
+@click.option("--overdue", is_flag=True, help="Open or dispatched, past due.")
+@click.option("--from", "first", help="Created on this local day (YYYY-MM-DD) or later.")
+@click.option("--to", "last", help="Created on this local day or earlier.")
 @click.option("--limit", default=50, show_default=True)
-def tickets_list(state: str | None, limit: int) -> None:
-    """Tickets, newest first (caller numbers masked)."""
-    query = select(Ticket).order_by(Ticket.created_at.desc()).limit(limit)
-    if state:
-        query = query.where(Ticket.state == state)
-    for t in db.session.scalars(query):
+def tickets_list(limit: int, first: str | None, last: str | None, **given: object) -> None:
+    """Tickets, newest first (caller numbers masked), filtered as the ticket list page and the
+    API filter them."""
+    values = {**given, "from": first, "to": last}
+    with click_errors():
+        filters = TicketFilters.model_validate({k: v for k, v in values.items() if v})
+    for t in db.session.scalars(ticket_query(filters).limit(limit)):
         flags = lifecycle.flags(t)
         marks = "".join(
             mark
@@ -71,13 +83,13 @@ def tickets_rules(name: str, source: str | None) -> None:
     """Print a rule file (the admin's copy or the shipped one), or save a new one with --set."""
     from pathlib import Path
 
-    from tickets.suggest import RulesError, read_rule_file, write_rule_file
+    from tickets.suggest import RulesError, read_rule_file
 
     if source is None:
         click.echo(read_rule_file(name), nl=False)
         return
     try:
-        write_rule_file(name, Path(source).read_text(encoding="utf-8"))
+        save_rule_file(None, name, Path(source).read_text(encoding="utf-8"))
     except RulesError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"saved {name}")

@@ -3,8 +3,8 @@
 Every change is a TicketEvent saying who, when and what changed (old and new values); a
 closed ticket may be reopened and keeps its history. Numbers are `12315-YYYYMMDD-NNNN` on the
 hotline's local day, from a per-day sequence row incremented in the database, so concurrent
-confirmations never share a number. Web pages, the JSON API, the CLI and partner transfers all
-come through here.
+confirmations never share a number. The steps here add to the session; the use cases around
+them (`tickets.service`, partner transfers) commit.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from werkzeug.security import generate_password_hash
 from hotline.core.clock import now
 from hotline.core.db import db, insert_ignoring_conflict
 from hotline.core.phones import is_real_caller
+from hotline.core.service import ServiceError
 from tickets.models import (
     DiscardReason,
     Ticket,
@@ -56,12 +57,8 @@ EDITABLE = (
 )
 
 
-class TicketError(ValueError):
+class TicketError(ServiceError):
     """A change that cannot be made; `field` names the field at fault, when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from hotline.core.db import db
-from hotline.core.models import AuditLog, Role, User
+from hotline.core.audit import record
+from hotline.core.models import Role, User
 
 UNMASKING_ROLES = frozenset({Role.operator.value, Role.admin.value})
 
@@ -44,10 +44,6 @@ def may_unmask(user: User) -> bool:
     return user.role in UNMASKING_ROLES
 
 
-def log_unmask(user: User, target: str, ip: str | None = None) -> None:
+def log_unmask(user: User, target: str) -> None:
     """Record that `user` saw the unmasked personal data of `target` (committed by the caller)."""
-    db.session.add(
-        AuditLog(
-            actor_id=user.id, actor=user.username, action="ticket.unmasked", target=target, ip=ip
-        )
-    )
+    record(user, "ticket.unmasked", target)

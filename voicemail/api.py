@@ -1,23 +1,28 @@
-"""`/api/v1/voicemails`: voicemails with their state, attempts, failure, transcript and draft."""
+"""`/api/v1/voicemails`: voicemails with their state, attempts, failure, transcript and draft;
+and `/api/v1/tickets/<id>/moves`, the moves of tickets, here because confirming a voicemail's
+draft corrects its transcript (`voicemail.review_service`, as the review page does)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
-from sqlalchemy import func, select
-from werkzeug.exceptions import NotFound
+from sqlalchemy import select
 
 from hotline.core.api import ErrorBody, error_responses, json_errors, require_role, spec
 from hotline.core.db import db
 from hotline.core.models import Role
+from tickets.api import Confirmed, ticket_json
 from tickets.models import Ticket
 from voicemail.models import Voicemail, VoicemailState
+from voicemail.review_service import DraftMove, move_draft
 
 bp = Blueprint("voicemail_api", __name__, url_prefix="/api/v1/voicemails")
 json_errors(bp)
+moves_bp = Blueprint("ticket_moves_api", __name__, url_prefix="/api/v1/tickets")
+json_errors(moves_bp)
 
 READERS = (Role.operator, Role.manager)
 
@@ -109,22 +114,28 @@ def voicemail_json(vm: Voicemail, ticket_id: int | None, detail: bool = False) -
 def list_voicemails() -> Response:
     """Voicemails, newest first, optionally filtered by state; paginated."""
     args: VoicemailQuery = request.context.query  # type: ignore[attr-defined]
-    page, per_page = args.page, args.per_page
-    query = select(Voicemail, Ticket.id).outerjoin(Ticket, Ticket.voicemail_id == Voicemail.id)
+    query = select(Voicemail)
     if args.state:
         query = query.where(Voicemail.state == args.state.value)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.execute(
-        query.order_by(Voicemail.created_at.desc(), Voicemail.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    found = db.paginate(
+        query.order_by(Voicemail.created_at.desc(), Voicemail.id.desc()),
+        page=args.page,
+        per_page=args.per_page,
+        error_out=False,
+    )
+    drafts = dict(
+        db.session.execute(
+            select(Ticket.voicemail_id, Ticket.id).where(
+                Ticket.voicemail_id.in_([vm.id for vm in found.items])
+            )
+        ).all()
+    )
     return jsonify(
         {
-            "items": [voicemail_json(vm, ticket_id) for vm, ticket_id in rows],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
+            "items": [voicemail_json(vm, drafts.get(vm.id)) for vm in found.items],
+            "page": args.page,
+            "per_page": args.per_page,
+            "total": found.total,
         }
     )
 
@@ -136,8 +147,22 @@ def list_voicemails() -> Response:
 )
 def get_voicemail(voicemail_id: int) -> Response:
     """One voicemail with its transcript and draft ticket id."""
-    voicemail = db.session.get(Voicemail, voicemail_id)
-    if voicemail is None:
-        raise NotFound(f"no voicemail {voicemail_id}")
+    voicemail = db.get_or_404(Voicemail, voicemail_id, description=f"no voicemail {voicemail_id}")
     ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.voicemail_id == voicemail_id))
     return jsonify(voicemail_json(voicemail, ticket_id, detail=True))
+
+
+@moves_bp.post("/<int:ticket_id>/moves")
+@require_role(Role.operator)
+@spec.validate(
+    json=DraftMove,
+    resp=Responses(HTTP_200=Confirmed, HTTP_404=ErrorBody, **ERRORS),
+    tags=["tickets"],
+)
+def move_ticket(ticket_id: int) -> Response:
+    """Confirm (a voicemail's draft with its corrected `transcript`), discard (with a reason),
+    dispatch (to a district), resolve, close or reopen."""
+    body: DraftMove = request.context.json  # type: ignore[attr-defined]
+    moved = move_draft(g.api_user, ticket_id, body)
+    ticket = ticket_json(moved.ticket, masked=False, detail=True)
+    return jsonify({"ticket": ticket, "pin": moved.pin})

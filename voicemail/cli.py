@@ -1,4 +1,5 @@
-"""`hotline reconcile`, `hotline retention run`, `hotline voicemail list|retry`."""
+"""`hotline reconcile`, `hotline retention run`, `hotline voicemail list|retry`, and
+`hotline tickets move` (here because confirming a voicemail's draft corrects its transcript)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,38 @@ def voicemail_retry(voicemail_id: int) -> None:
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"voicemail {voicemail_id} back to {state} and enqueued")
+
+
+@click.command("move")
+@click.argument("ticket_id", type=int)
+@click.argument("action")
+@click.option("--reason", help="discard: silent, spam, duplicate or out_of_scope")
+@click.option("--district", help="dispatch: where to (default: the ticket's district)")
+@click.option("--resolution", help="resolve: how it was resolved")
+@click.option("--note", default="", help="discard, reopen: a note for the history")
+@click.option("--transcript", help="confirm: the corrected transcript (also the description)")
+@click.option(
+    "--set",
+    "fields",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="confirm: a reviewed field, e.g. --set type=complaint (repeatable)",
+)
+@with_appcontext
+def ticket_move(ticket_id: int, action: str, fields: tuple[str, ...], **given: str | None) -> None:
+    """Confirm, discard, dispatch, resolve, close or reopen ticket TICKET_ID (ACTION), as the
+    review page and the API do (audit-logged as "cli")."""
+    from hotline.core.service import click_errors
+    from voicemail.review_service import DraftMove, move_draft
+
+    reviewed = dict(field.partition("=")[::2] for field in fields)
+    body = {key: value for key, value in given.items() if value}
+    with click_errors():
+        move = DraftMove.model_validate(
+            {**body, "action": action, **({"fields": reviewed} if reviewed else {})}
+        )
+        moved = move_draft(None, ticket_id, move)
+    ticket = moved.ticket
+    click.echo(f"ticket {ticket.id}: {ticket.state} {ticket.number or ''}".rstrip())
+    if moved.pin:
+        click.echo(f"status PIN: {moved.pin}")

@@ -1,6 +1,7 @@
 """The operators' review of draft tickets: the inbox of drafts (oldest first), the review page
 (audio, transcript with low-confidence words marked, fields prefilled with suggestions and their
-reasons), and the recording behind it.
+reasons), and the recording behind it. Confirming and discarding are
+`voicemail.review_service`'s; what it refuses is said beside the field, the input kept.
 
 Server-rendered; every form carries the CSRF token; the audio route checks the login and
 serves byte ranges (the browser's player seeks with them).
@@ -25,30 +26,39 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from hotline.core.auth import roles_required
 from hotline.core.db import db
 from hotline.core.models import Role
-from tickets import lifecycle, words
-from tickets.lifecycle import TicketError
+from hotline.core.service import ServiceError, field_errors
+from tickets import words
 from tickets.models import DiscardReason, Ticket, TicketState, TicketType
 from tickets.privacy import mask_number
 from tickets.suggest import current_suggester
 from voicemail.models import Voicemail
+from voicemail.review_service import DraftMove, move_draft
 
 bp = Blueprint("review", __name__, template_folder="templates")
 bp.context_processor(words.for_templates)
 
 LOW_CONFIDENCE = 0.6
 WORKERS = (Role.operator, Role.admin)
+#: The fields of the review form, as the ticket names them.
+FIELDS = ("type", "category", "district", "merchant", "amount", "caller_number", "priority")
 
 
-def _ticket(ticket_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None:
-        abort(404)
-    return ticket
+class _Submitted:
+    """The draft as the operator left the form, to show it again beside what was refused."""
+
+    def __init__(self, ticket: Ticket, form: Any) -> None:
+        self._ticket, self._form = ticket, form
+
+    def __getattr__(self, name: str) -> Any:
+        if name in FIELDS and name in self._form:
+            return self._form[name]
+        return getattr(self._ticket, name)
 
 
 def marked_transcript(words: list[dict[str, Any]] | None, fallback: str) -> Markup:
@@ -90,19 +100,16 @@ def _next_draft(after: Ticket) -> str:
     return url_for("review.review", ticket_id=following)
 
 
-@bp.get("/review/<int:ticket_id>")
-@roles_required(*WORKERS)
-def review(ticket_id: int) -> str:
-    ticket = _ticket(ticket_id)
-    if ticket.state != TicketState.draft.value:
-        return redirect(url_for("tickets_web.detail", ticket_id=ticket.id))
+def _review_page(ticket: Ticket, errors: dict[str, str] | None = None, form: Any = None) -> str:
     voicemail = db.session.get(Voicemail, ticket.voicemail_id) if ticket.voicemail_id else None
     transcript = voicemail.transcript if voicemail else None
     text = (transcript.corrected_text or transcript.text) if transcript else ticket.description
+    if form is not None:
+        text = form.get("transcript", text)
     rules = current_suggester().rules
     return render_template(
         "voicemail/review.html",
-        ticket=ticket,
+        ticket=ticket if form is None else _Submitted(ticket, form),
         voicemail=voicemail,
         transcript=transcript,
         text=text,
@@ -112,59 +119,62 @@ def review(ticket_id: int) -> str:
         types=[x.value for x in TicketType],
         reasons=[x.value for x in DiscardReason],
         suggestions=ticket.suggestions or {},
+        errors=errors or {},
     )
+
+
+@bp.get("/review/<int:ticket_id>")
+@roles_required(*WORKERS)
+def review(ticket_id: int) -> str | Response:
+    ticket = db.get_or_404(Ticket, ticket_id)
+    if ticket.state != TicketState.draft.value:
+        return redirect(url_for("tickets_web.detail", ticket_id=ticket.id))
+    return _review_page(ticket)
+
+
+def _move(form: Any) -> DraftMove:
+    """The form as the service's move (the API's body)."""
+    if form.get("action") == "confirm":
+        fields = {name: form.get(name, "").strip() for name in FIELDS}
+        return DraftMove.model_validate(
+            {"action": "confirm", "transcript": form.get("transcript", ""), "fields": fields}
+        )
+    return DraftMove.model_validate({"action": "discard", "reason": form.get("reason") or None})
 
 
 @bp.post("/review/<int:ticket_id>")
 @roles_required(*WORKERS)
-def review_action(ticket_id: int) -> Response:
-    ticket = _ticket(ticket_id)
+def review_action(ticket_id: int) -> Response | tuple[str, int]:
+    """Confirm (with the corrected transcript), discard with a reason, or process again."""
+    ticket = db.get_or_404(Ticket, ticket_id)
     action = request.form.get("action", "")
-    actor = current_user.username
-    try:
-        if action == "confirm":
-            text = request.form.get("transcript", "").strip()
-            voicemail = (
-                db.session.get(Voicemail, ticket.voicemail_id) if ticket.voicemail_id else None
-            )
-            transcript = voicemail.transcript if voicemail else None
-            if transcript is not None and text and text != transcript.text:
-                transcript.corrected_text = text
-            changes = {
-                name: request.form.get(name, "").strip()
-                for name in ("type", "category", "district", "merchant", "amount", "caller_number")
-            }
-            changes["priority"] = request.form.get("priority", "0")
-            if text:
-                changes["description"] = text
-            opened = lifecycle.confirm(ticket, actor, changes)
-            db.session.commit()
-            from tickets.transfers import after_move
+    if action == "retry" and ticket.voicemail_id:
+        from voicemail.reconcile import reprocess
 
-            after_move(ticket, "confirm", opened.pin)
-            flash(
-                _(
-                    "Registered as %(number)s; status PIN %(pin)s.",
-                    number=ticket.number,
-                    pin=opened.pin,
-                )
-            )
-        elif action == "discard":
-            lifecycle.discard(ticket, actor, request.form.get("reason", ""))
-            db.session.commit()
-            flash(_("Discarded."))
-        elif action == "retry" and ticket.voicemail_id:
-            from voicemail.reconcile import reprocess
-
+        try:
             reprocess(ticket.voicemail_id)
-            flash(_("Queued for processing again."))
-            return redirect(url_for("review.inbox"))
-        else:
-            abort(400)
-    except (TicketError, ValueError, LookupError) as exc:
-        db.session.rollback()
-        flash(f"{getattr(exc, 'field', None) or ''} {exc}".strip())
-        return redirect(url_for("review.review", ticket_id=ticket.id))
+        except (ValueError, LookupError) as exc:
+            flash(str(exc))
+            return redirect(url_for("review.review", ticket_id=ticket.id))
+        flash(_("Queued for processing again."))
+        return redirect(url_for("review.inbox"))
+    if action not in ("confirm", "discard"):
+        abort(400)
+    try:
+        moved = move_draft(current_user, ticket.id, _move(request.form))
+    except (ValidationError, ServiceError) as exc:
+        errors = {k.removeprefix("fields."): v for k, v in field_errors(exc).items()}
+        return _review_page(ticket, errors, request.form), 400
+    if action == "confirm":
+        flash(
+            _(
+                "Registered as %(number)s; status PIN %(pin)s.",
+                number=moved.ticket.number,
+                pin=moved.pin,
+            )
+        )
+    else:
+        flash(_("Discarded."))
     return redirect(_next_draft(ticket))
 
 
