@@ -169,16 +169,13 @@ def stars_command(month_key: str | None) -> None:
 @click.option("--month", "month_key", help="month like 2026-10 (default: the latest uploaded)")
 def index_command(upload: Path | None, month_key: str | None) -> None:
     """The consumer environment index (增速差): complaint growth − spending growth."""
-    from hotline.core.db import db
     from reports import environment
 
     if upload:
         try:
-            rows = environment.parse(upload.read_bytes(), environment.category_names())
+            stored = environment.upload(None, upload.read_bytes())
         except environment.IndexCsvError as exc:
             raise click.ClickException("\n".join(exc.problems)) from None
-        stored = environment.store(rows, "cli")
-        db.session.commit()
         click.echo(f"stored {stored} rows")
     months = environment.months_with_data()
     key = month_key or (months[0] if months else None)

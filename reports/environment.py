@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from hotline.core.audit import Actor, actor_name, record
 from hotline.core.db import db, utcnow
+from hotline.core.service import transaction
 from reports.models import SectorGrowth
 from reports.periods import MONTH, Period, month
 from reports.ticket_figures import ticket_counts
@@ -129,6 +131,16 @@ def store(rows: list[SectorRow], actor: str) -> int:
         found.uploaded_at = utcnow()
         found.uploaded_by = actor
     return len(rows)
+
+
+def upload(actor: Actor | None, raw: bytes) -> int:
+    """The use case of the upload page and `hotline report index --upload`: a whole file
+    stored (IndexCsvError naming every bad line stores nothing), one audit entry."""
+    rows = parse(raw, category_names())
+    with transaction():
+        stored = store(rows, actor_name(actor))
+        record(actor, "reports.sector_growth", "sector_growth", rows=stored)
+    return stored
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from hotline.accounts.web import audit
 from hotline.core import clock
 from hotline.core.auth import admin_required, roles_required
 from hotline.core.clock import now
@@ -174,13 +173,11 @@ def sector_growth() -> str | Response:
         upload = request.files.get("file")
         raw = upload.read(environment.MAX_BYTES + 1) if upload else b""
         try:
-            rows = environment.parse(raw, environment.category_names())
+            stored = environment.upload(current_user, raw)
         except environment.IndexCsvError as exc:
             for problem in exc.problems[:20]:
                 flash(problem)
             return redirect(url_for("reports_web.sector_growth"))
-        stored = environment.store(rows, current_user.username)
-        audit("reports.sector_growth", "sector_growth", rows=stored)
         flash(ngettext("Saved %(num)d row.", "Saved %(num)d rows.", stored))
         return redirect(url_for("reports_web.sector_growth"))
     zone = _settings().zone
