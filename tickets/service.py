@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Select, or_, select
 
 from hotline.core import clock
@@ -58,7 +59,7 @@ class TicketFilters(BaseModel):
     def _after_from(cls, value: date | None, info: ValidationInfo) -> date | None:
         first = info.data.get("from_")
         if value is not None and first is not None and value < first:
-            raise ValueError("the end date is before the start date")
+            raise PydanticCustomError("date_order", "the end date is before the start date")
         return value
 
 
