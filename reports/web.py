@@ -159,9 +159,7 @@ def generate_document() -> Response:
 @roles_required(*READERS)
 def document(report_id: int) -> Response:
     """The stored document, as generated (self-contained, printable)."""
-    found = db.session.get(Report, report_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(Report, report_id)
     return Response(found.html, mimetype="text/html")
 
 
