@@ -299,9 +299,14 @@ operators_bp = Blueprint(
 )
 
 
-def _operators_page(status: int = 200, **failed: Any) -> tuple[str, int]:
-    """The operators; `failed` holds one row's errors and input (`username`, `errors`,
-    `values`), shown beside its fields."""
+def _operators_page(
+    status: int = 200,
+    username: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> tuple[str, int]:
+    """The operators; a refused row (`username`) with its errors beside its fields and its
+    input kept."""
     rows = db.session.scalars(
         select(User)
         .where(User.role.in_((Role.operator.value, Role.admin.value)))
@@ -310,7 +315,7 @@ def _operators_page(status: int = 200, **failed: Any) -> tuple[str, int]:
     page = render_template(
         "admin/operators.html",
         operators=[(u, queues_of(u.id)) for u in rows],
-        failed=failed,
+        failed={"username": username, "errors": errors or {}, "values": values or {}},
     )
     return page, status
 
@@ -336,6 +341,6 @@ def change_operator(username: str) -> Response | tuple[str, int]:
     except NoSuchUser:
         abort(404)
     except (ValidationError, ServiceError) as exc:
-        return _operators_page(400, username=username, errors=field_errors(exc), values=values)
+        return _operators_page(400, username, field_errors(exc), values)
     flash(_("Saved."))
     return redirect(url_for("admin_operators.operators"))

@@ -5,8 +5,6 @@ effect (read-only: it comes from the environment). The changes are `hotline.acco
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     Response,
@@ -40,8 +38,14 @@ ACTIONS = {
 }
 
 
-def _page(status: int = 200, **errors: Any) -> tuple[str, int]:
-    """The users page; `new` holds the new-user form's errors and input, `rows` a row's."""
+def _page(
+    status: int = 200,
+    new_errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    row_errors: dict[str, dict[str, str]] | None = None,
+) -> tuple[str, int]:
+    """The users page; a refused new user's errors beside its fields (its input kept), or a
+    refused change's beside its row (`row_errors[username][field]`)."""
     rows = db.session.scalars(select(User).order_by(User.username)).all()
     settings = current_app.config["HOTLINE_SETTINGS"]
     configuration = {
@@ -57,9 +61,9 @@ def _page(status: int = 200, **errors: Any) -> tuple[str, int]:
         users=rows,
         roles=[r.value for r in Role],
         configuration=configuration,
-        new_errors=errors.get("new", {}),
-        values=errors.get("values", {}),
-        row_errors=errors.get("rows", {}),
+        new_errors=new_errors or {},
+        values=values or {},
+        row_errors=row_errors or {},
     )
     return page, status
 
@@ -80,7 +84,7 @@ def new_user() -> Response | tuple[str, int]:
     try:
         account = service.create_user(current_user, NewUser.model_validate(values))
     except (ValidationError, AccountError) as exc:
-        return _page(400, new=field_errors(exc), values=values)
+        return _page(400, new_errors=field_errors(exc), values=values)
     flash(
         _(
             "Created %(username)s; password %(password)s.",
@@ -120,9 +124,9 @@ def change_user(username: str) -> Response | tuple[str, int]:
         abort(404)
     except SelfLockout as exc:
         message = _("You cannot disable yourself or change your own role.")
-        return _page(400, rows={username: {exc.field: message}})
+        return _page(400, row_errors={username: {exc.field or "": message}})
     except (ValidationError, AccountError) as exc:
-        return _page(400, rows={username: field_errors(exc)})
+        return _page(400, row_errors={username: field_errors(exc)})
     if account.password:
         flash(
             _(
