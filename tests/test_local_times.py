@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hotline.accounts.service import create_user
 from hotline.core.db import db
 from ivr.versions import draft_from
+from tests.accounts import create_user
 from tests.tickets.drafts import make_voicemail_draft
 from tests.tickets.test_web import login
 from tickets.models import Ticket, TicketEvent
