@@ -23,6 +23,8 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, Unauthoriz
 
 from hotline.core.db import db
 from hotline.core.models import AuditLog, Role
+from hotline.core.nul import MESSAGE as NUL_MESSAGE
+from hotline.core.nul import field_with_nul
 from hotline.core.service import ServiceError, status_of
 from hotline.core.tokens import user_for_token
 
@@ -111,7 +113,14 @@ class FieldError(BadRequest):
 
 def json_errors(blueprint: Blueprint) -> None:
     """Errors of `blueprint` as `{"error": ..., "field": ..., "status": ...}`, never HTML; a
-    change a service refused is answered 400 (404 when it is not there, 409 on a conflict)."""
+    change a service refused is answered 400 (404 when it is not there, 409 on a conflict);
+    text PostgreSQL cannot store (a NUL character) is refused before the view, naming the field."""
+
+    @blueprint.before_request
+    def _refuse_nul() -> None:
+        field = field_with_nul()
+        if field is not None:
+            raise FieldError(f"`{field}` {NUL_MESSAGE}", field)
 
     @blueprint.errorhandler(ServiceError)
     def _refused(error: ServiceError) -> tuple[Response, int]:

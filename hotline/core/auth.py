@@ -35,6 +35,8 @@ from hotline.core.audit import record
 from hotline.core.db import db
 from hotline.core.i18n import LANGUAGES
 from hotline.core.models import Role, User
+from hotline.core.nul import MESSAGE as NUL_MESSAGE
+from hotline.core.nul import field_with_nul
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -113,6 +115,17 @@ def init_app(app: Flask, settings: object) -> None:
     app.config["RATELIMIT_KEY_PREFIX"] = "hotline-limits"
     limiter.init_app(app)
     app.register_blueprint(bp)
+    app.before_request(_refuse_nul_on_pages)
+
+
+def _refuse_nul_on_pages() -> None:
+    """A page's query or form text with a NUL character: 400 naming the field (the API answers
+    in JSON by itself; Twilio's webhooks answer TwiML by themselves)."""
+    if request.path.startswith(("/twilio/", "/api/")):
+        return
+    field = field_with_nul()
+    if field is not None:
+        abort(400, description=f"`{field}` {NUL_MESSAGE}")
 
 
 def _safe_next(target: str | None) -> str:
