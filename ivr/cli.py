@@ -8,15 +8,6 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
-
-from hotline.core.db import db
-from hotline.core.service import click_errors
-from ivr import menu_service
-from ivr.menu import InvalidMenu, dump_yaml, load_document_text
-from ivr.menu_checks import validate_document
-from ivr.models import MenuVersion
-from ivr.versions import VersionError, get_version, published_version
 
 
 def _print_problems(problems: list) -> None:
@@ -33,6 +24,9 @@ def menu() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def menu_validate(file: Path) -> None:
     """Check a YAML/JSON menu document; exit 1 listing every problem with its path."""
+    from ivr.menu import InvalidMenu, load_document_text
+    from ivr.menu_checks import validate_document
+
     try:
         problems = validate_document(load_document_text(file.read_text(encoding="utf-8")))
     except InvalidMenu as exc:
@@ -51,6 +45,9 @@ def menu_validate(file: Path) -> None:
 @click.option("--author", default="cli")
 def menu_import(file: Path, publish_now: bool, comment: str, author: str) -> None:
     """Store FILE as a new menu version (refused when invalid)."""
+    from ivr import menu_service
+    from ivr.menu import InvalidMenu
+
     try:
         version = menu_service.import_menu(
             None, file.read_text(encoding="utf-8"), comment, publish_now, author=author
@@ -67,6 +64,9 @@ def menu_import(file: Path, publish_now: bool, comment: str, author: str) -> Non
 @click.option("--json", "as_json", is_flag=True)
 def menu_export(number: int | None, as_json: bool) -> None:
     """Print a menu version as YAML (or JSON)."""
+    from ivr.menu import dump_yaml
+    from ivr.versions import VersionError, get_version, published_version
+
     try:
         version = get_version(number) if number else published_version()
     except VersionError as exc:
@@ -83,6 +83,10 @@ def menu_export(number: int | None, as_json: bool) -> None:
 @click.argument("number", type=int)
 def menu_publish(number: int) -> None:
     """Publish version NUMBER (also how to roll back to an older one)."""
+    from hotline.core.service import click_errors
+    from ivr import menu_service
+    from ivr.menu import InvalidMenu
+
     try:
         with click_errors():
             version = menu_service.publish_menu(None, number)
@@ -95,11 +99,17 @@ def menu_publish(number: int) -> None:
 
 @menu.command("list")
 def menu_list() -> None:
-    """Every version with its status, author and time."""
+    """Every version with its status, author and time (in the hotline's time zone)."""
+    from sqlalchemy import select
+
+    from hotline.core import clock
+    from hotline.core.db import db
+    from ivr.models import MenuVersion
+
     for version in db.session.scalars(select(MenuVersion).order_by(MenuVersion.number)):
         click.echo(
             f"{version.number}\t{version.status}\t{version.created_by}\t"
-            f"{version.created_at:%Y-%m-%d %H:%M}\t{version.comment}"
+            f"{clock.local(version.created_at):%Y-%m-%d %H:%M}\t{version.comment}"
         )
 
 
@@ -109,6 +119,7 @@ def menu_list() -> None:
 def menu_diff(old: int, new: int) -> None:
     """The differences between two versions, as a unified diff of their YAML."""
     from ivr.editing import diff
+    from ivr.versions import VersionError, get_version
 
     try:
         a, b = get_version(old), get_version(new)
@@ -119,6 +130,8 @@ def menu_diff(old: int, new: int) -> None:
 
 def _valid_document(number: int):  # noqa: ANN202
     from ivr.menu import MenuDocument
+    from ivr.menu_checks import validate_document
+    from ivr.versions import VersionError, get_version
 
     try:
         version = get_version(number)
@@ -169,7 +182,9 @@ def menu_walk(number: int, keys: tuple[str, ...], lang: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def menu_prompt(number: int, node: str, lang: str, file: Path) -> None:
     """Record FILE (WAV/MP3/M4A) as NODE's prompt in LANG, in draft NUMBER."""
-    from ivr import editing, prompts
+    from hotline.core.service import click_errors
+    from ivr import editing, menu_service, prompts
+    from ivr.versions import get_version
 
     with click_errors():
         version = get_version(number)

@@ -7,19 +7,7 @@ import json
 from datetime import datetime
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
-
-from hotline.core import clock
-from hotline.core.db import db
-from hotline.core.models import User
-from hotline.core.service import click_errors
-from ivr import callbacks as callback_service
-from ivr import metrics, queueing
-from ivr.models import Callback, OperatorSession
-from ivr.operator_service import OperatorChange, queues_of, update_operator
-from ivr.versions import published_document
 
 
 @click.group(cls=AppGroup)
@@ -37,6 +25,9 @@ def operators_set(
     username: str, pin: str | None, queues: tuple[str, ...], phone: str | None, language: str | None
 ) -> None:
     """Set an operator's PIN, queues, phone or language (create them with `hotline users`)."""
+    from hotline.core.service import click_errors
+    from ivr.operator_service import OperatorChange, queues_of, update_operator
+
     given = {"pin": pin, "queues": list(queues) or None, "phone": phone, "language": language}
     with click_errors():
         change = OperatorChange.model_validate({k: v for k, v in given.items() if v is not None})
@@ -51,6 +42,15 @@ def operators_set(
 @operators.command("list")
 def operators_list() -> None:
     """Operators, their queues, and whether they are logged in on the operator line now."""
+    from sqlalchemy import select
+
+    from hotline.core import clock
+    from hotline.core.db import db
+    from hotline.core.models import User
+    from ivr import queueing
+    from ivr.models import OperatorSession
+    from ivr.operator_service import queues_of
+
     now = clock.now()
     for user in db.session.scalars(
         select(User).where(User.phone.is_not(None)).order_by(User.username)
@@ -80,6 +80,8 @@ def queues() -> None:
 
 
 def _configured_queues() -> list[str]:
+    from ivr.versions import published_document
+
     found = published_document()
     return sorted(found[1].queues) if found else []
 
@@ -87,6 +89,9 @@ def _configured_queues() -> list[str]:
 @queues.command("status")
 def queues_status() -> None:
     """Callers waiting, callbacks holding a place and operators available, per queue."""
+    from hotline.core import clock
+    from ivr import queueing
+
     for row in queueing.live_status(_configured_queues(), clock.now()):
         click.echo(
             f"{row['queue']}: {row['waiting']} waiting (longest {row['longest_wait_seconds']} s), "
@@ -107,6 +112,12 @@ def queues_metrics(
     first: datetime | None, last: datetime | None, queue: str | None, as_json: bool
 ) -> None:
     """Answer rate, abandonment, average and p90 wait, service level, callbacks, satisfaction."""
+    from flask import current_app
+
+    from hotline.core import clock
+    from ivr import metrics
+    from ivr.versions import published_document
+
     settings = current_app.config["HOTLINE_SETTINGS"]
     first_day = first.date() if first else clock.now().astimezone(settings.zone).date()
     last_day = last.date() if last else first_day
@@ -133,13 +144,20 @@ def callbacks() -> None:
 @callbacks.command("list")
 @click.option("--state", type=click.Choice(["pending", "dialing", "retry", "reached", "unreached"]))
 def callbacks_list(state: str | None) -> None:
+    """Callbacks in the order the callers joined (times in the hotline's time zone)."""
+    from sqlalchemy import select
+
+    from hotline.core import clock
+    from hotline.core.db import db
+    from ivr.models import Callback
+
     query = select(Callback).order_by(Callback.joined_at, Callback.id)
     if state:
         query = query.where(Callback.state == state)
     for cb in db.session.scalars(query):
         click.echo(
             f"{cb.id:>6} {cb.queue_name:<12} {cb.number:<16} {cb.state:<10} tries {cb.attempts} "
-            f"joined {cb.joined_at.isoformat(timespec='seconds')}"
+            f"joined {clock.local(cb.joined_at).isoformat(timespec='seconds')}"
             + (f" ticket {cb.ticket_id}" if cb.ticket_id else "")
         )
 
@@ -147,6 +165,8 @@ def callbacks_list(state: str | None) -> None:
 @callbacks.command("dispatch")
 def callbacks_dispatch() -> None:
     """Place every callback that is due now (the scheduler does this every 30 s)."""
+    from ivr import callbacks as callback_service
+
     placed = callback_service.dispatch()
     for item in placed:
         if item.error:

@@ -61,3 +61,10 @@ def test_times_follow_the_pages_language(app, client, early_draft) -> None:  # n
     assert IN_ENGLISH in inbox
     assert IN_CHINESE not in inbox
     assert f"<time>{IN_ENGLISH}</time>" in client.get(f"/tickets/{early_draft}").text
+
+
+def test_the_cli_prints_local_times_too(app, runner, early_draft) -> None:  # noqa: ANN001
+    listing = runner.invoke(["menu", "list"])
+    assert listing.exit_code == 0, listing.output
+    assert "2026-11-23 09:30" in listing.output  # the version made at 01:30 UTC
+    assert "01:30" not in listing.output

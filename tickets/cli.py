@@ -9,14 +9,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from hotline.core.db import db
-from hotline.core.service import click_errors
-from tickets import lifecycle
-from tickets.digest import overdue_digest
-from tickets.models import TicketState
-from tickets.privacy import mask_number
-from tickets.service import COUNTED, TicketFilters, save_rule_file, ticket_query
-from tickets.suggest import current_suggester
+from tickets.models import COUNTED, TicketState
 
 
 @click.group(cls=AppGroup)
@@ -29,6 +22,8 @@ def tickets() -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def tickets_suggest(text: str, lang: str) -> None:
     """Print the suggested fields for TEXT as JSON, each with the words that led to it."""
+    from tickets.suggest import current_suggester
+
     click.echo(json.dumps(current_suggester().suggest(text, lang), ensure_ascii=False, indent=2))
 
 
@@ -46,6 +41,12 @@ def tickets_suggest(text: str, lang: str) -> None:
 def tickets_list(limit: int, first: str | None, last: str | None, **given: object) -> None:
     """Tickets, newest first (caller numbers masked), filtered as the ticket list page and the
     API filter them."""
+    from hotline.core.db import db
+    from hotline.core.service import click_errors
+    from tickets import lifecycle
+    from tickets.privacy import mask_number
+    from tickets.service import TicketFilters, ticket_query
+
     values = {**given, "from": first, "to": last}
     with click_errors():
         filters = TicketFilters.model_validate({k: v for k, v in values.items() if v})
@@ -69,6 +70,8 @@ def tickets_list(limit: int, first: str | None, last: str | None, **given: objec
 @tickets.command("overdue")
 def tickets_overdue() -> None:
     """Write today's overdue digest (as the scheduler does daily) and print it."""
+    from tickets.digest import overdue_digest
+
     path, text = overdue_digest()
     click.echo(text)
     click.echo(f"(written to {path})")
@@ -83,6 +86,7 @@ def tickets_rules(name: str, source: str | None) -> None:
     """Print a rule file (the admin's copy or the shipped one), or save a new one with --set."""
     from pathlib import Path
 
+    from tickets.service import save_rule_file
     from tickets.suggest import RulesError, read_rule_file
 
     if source is None:

@@ -22,6 +22,10 @@ class TicketState(StrEnum):
     discarded = "discarded"
 
 
+#: The state filter that means every state but discarded: what the reports count.
+COUNTED = "counted"
+
+
 class TicketType(StrEnum):
     complaint = "complaint"
     report = "report"

@@ -21,10 +21,8 @@ from hotline.core.db import db
 from hotline.core.service import NotFoundError, transaction
 from tickets import lifecycle, transfers
 from tickets.lifecycle import TicketError
-from tickets.models import DiscardReason, Ticket, TicketState, TicketType
+from tickets.models import COUNTED, DiscardReason, Ticket, TicketState, TicketType
 
-#: Every state but discarded: what the reports count.
-COUNTED = "counted"
 ACTIVE = (TicketState.open.value, TicketState.dispatched.value)
 
 

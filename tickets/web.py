@@ -16,9 +16,9 @@ from hotline.core.db import db
 from hotline.core.models import Role
 from hotline.core.service import field_errors, filled_in
 from tickets import lifecycle, service, words
-from tickets.models import Ticket, TicketState
+from tickets.models import COUNTED, Ticket, TicketState
 from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
-from tickets.service import COUNTED, TicketFilters
+from tickets.service import TicketFilters
 from tickets.suggest import current_suggester
 
 bp = Blueprint("tickets_web", __name__, template_folder="templates")

@@ -3,26 +3,21 @@ through `hotline.accounts.service` (as the "cli" actor, audit-logged like the pa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask.cli import AppGroup
-from pydantic import BaseModel
 
-from hotline.accounts.service import (
-    NewToken,
-    NewUser,
-    UserChange,
-    change_user,
-    create_user,
-    issue_token,
-)
 from hotline.core.models import Role
-from hotline.core.service import click_errors
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def _model(model: type[BaseModel], values: dict[str, Any], keep: tuple[str, ...] = ()) -> Any:
     """The service's input model from the options given (None: not given, unless in `keep`)."""
+    from hotline.core.service import click_errors
+
     with click_errors():
         return model.model_validate({k: v for k, v in values.items() if v is not None or k in keep})
 
@@ -42,6 +37,9 @@ def users_create(
     username: str, role: str, password: str | None, phone: str | None, language: str | None
 ) -> None:
     """Create a user with a role."""
+    from hotline.accounts.service import NewUser, create_user
+    from hotline.core.service import click_errors
+
     values = {"username": username, "role": role, "password": password, "phone": phone}
     new = _model(NewUser, {**values, "language": language})
     with click_errors():
@@ -72,6 +70,9 @@ def users_set(
 ) -> None:
     """Change a user's role, phone, language or name, disable or enable them, or reset their
     password (the last active admin stays an active admin)."""
+    from hotline.accounts.service import UserChange, change_user
+    from hotline.core.service import click_errors
+
     if disable and enable:
         raise click.UsageError("--disable or --enable, not both")
     values: dict[str, Any] = {
@@ -101,6 +102,9 @@ def tokens() -> None:
 @click.option("--name", default="api", show_default=True, help="A label for the token.")
 def tokens_create(username: str, name: str) -> None:
     """Issue a bearer token for USERNAME and print it (it is shown only this once)."""
+    from hotline.accounts.service import NewToken, issue_token
+    from hotline.core.service import click_errors
+
     with click_errors():
         issued = issue_token(None, username, _model(NewToken, {"name": name}))
     click.echo(issued.token)
