@@ -251,7 +251,7 @@ def main() -> None:
             )
 
 
-def wait_for_draft(app, recording_sid: str, timeout: float = 600) -> tuple[float, float]:  # noqa: ANN001
+def wait_for_draft(app, recording_sid: str, timeout: float = 600) -> tuple[float, float]:
     """(seconds from the callback to the draft, the worker's own decode seconds), both from
     the database: voicemail and ticket creation times, and the transcript's decode time."""
     deadline = time.monotonic() + timeout

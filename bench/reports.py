@@ -321,7 +321,7 @@ def timed(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def reports(settings, repeat: int) -> list[tuple[str, float]]:  # noqa: ANN001
+def reports(settings, repeat: int) -> list[tuple[str, float]]:
     from reports import environment, figures, growth, series, stars, warning
     from reports.periods import Period, month, week
     from reports.service import assemble

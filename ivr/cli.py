@@ -128,7 +128,7 @@ def menu_diff(old: int, new: int) -> None:
     click.echo(diff(a.document, b.document, f"v{old}", f"v{new}") or "no differences", nl=False)
 
 
-def _valid_document(number: int):  # noqa: ANN202
+def _valid_document(number: int):
     from ivr.menu import MenuDocument
     from ivr.menu_checks import validate_document
     from ivr.versions import VersionError, get_version

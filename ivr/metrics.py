@@ -210,5 +210,3 @@ def operator_stats(start: datetime, end: datetime) -> list[OperatorStats]:
         )
         for r in rows
     ]
-
-

@@ -147,7 +147,7 @@ def holding_places_before(queue: str, joined_at: datetime, visit_id: int | None 
     return callbacks + called_back
 
 
-def waiting_visit(call_id: int):  # noqa: ANN201 (a Row of _WAITING_VISIT's columns, or None)
+def waiting_visit(call_id: int):
     """The call's visit still in a queue, read for the wait URL (columns only, no ORM object)."""
     return db.session.execute(_WAITING_VISIT, {"call_id": call_id}).first()
 

@@ -76,7 +76,7 @@ class DocumentRequest(BaseModel):
     period: str = Field(max_length=16, description="2026-W47 (weekly) or 2026-11 (monthly)")
 
 
-def _zone():  # noqa: ANN202
+def _zone():
     return current_app.config["HOTLINE_SETTINGS"].zone
 
 

@@ -26,7 +26,7 @@ def report() -> None:
     """Reports: the weekly flash report, the monthly analysis, figures, warnings, stars."""
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     return current_app.config["HOTLINE_SETTINGS"]
 
 

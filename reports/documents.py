@@ -95,7 +95,7 @@ def generate(kind: str, key: str, actor: str, at: datetime | None = None) -> Gen
     return Generated(found, created)
 
 
-def last_complete(at: datetime, zone) -> tuple[periods.Period, periods.Period]:  # noqa: ANN001
+def last_complete(at: datetime, zone) -> tuple[periods.Period, periods.Period]:
     """The last whole ISO week and calendar month before local `at`."""
     today = at.astimezone(zone).date()
     week = periods.week_of(today - timedelta(days=today.isoweekday()))

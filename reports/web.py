@@ -38,7 +38,7 @@ bp.context_processor(lambda: {"KIND_WORDS": words.KINDS})
 READERS = (Role.manager, Role.admin)
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     return current_app.config["HOTLINE_SETTINGS"]
 
 
@@ -65,7 +65,7 @@ def _period() -> Period:
     return days(first or last, last or first)
 
 
-def _assembled(period: Period):  # noqa: ANN202
+def _assembled(period: Period):
     return assemble(
         period,
         _settings(),

@@ -133,7 +133,7 @@ def make_app(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., o
     """A factory of apps with a fresh schema; tables are dropped after the test."""
     apps = []
 
-    def make(**overrides: object):  # noqa: ANN202
+    def make(**overrides: object):
         app = create_app(settings=make_settings(**overrides), test_config={"TESTING": True})
         with app.app_context():
             db.create_all()
@@ -158,16 +158,16 @@ def fake_twilio() -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
-def app(make_app: Callable[..., object]):  # noqa: ANN201
+def app(make_app: Callable[..., object]):
     return make_app()
 
 
 @pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     return app.test_client()
 
 
-def job_runner(app) -> Callable[[], None]:  # noqa: ANN001
+def job_runner(app) -> Callable[[], None]:
     """A function that runs every queued job of `app` to completion with a real RQ worker in
     this process (burst mode), inside the app (as `hotline worker` would)."""
     from rq import SimpleWorker
@@ -188,15 +188,15 @@ def job_runner(app) -> Callable[[], None]:  # noqa: ANN001
 class HotlineRunner:
     """Runs `hotline ...` commands against the test's app."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         self._runner = app.test_cli_runner()
 
-    def invoke(self, args: list[str]):  # noqa: ANN201
+    def invoke(self, args: list[str]):
         from hotline.cli import cli
 
         return self._runner.invoke(cli, args=args)
 
 
 @pytest.fixture
-def runner(app) -> HotlineRunner:  # noqa: ANN001
+def runner(app) -> HotlineRunner:
     return HotlineRunner(app)

@@ -15,7 +15,7 @@ from tests.tickets.test_web import csrf_from, login
 
 
 @pytest.fixture
-def accounts(app) -> dict[str, str]:  # noqa: ANN001
+def accounts(app) -> dict[str, str]:
     with app.app_context():
         create_user("root", "admin", password="admin-password")
         create_user("wang", "operator", password="operator-pw", phone="+8613900000001")
@@ -35,7 +35,7 @@ ADMIN_PREFIXES = (
 )
 
 
-def admin_only_rules(app) -> list:  # noqa: ANN001
+def admin_only_rules(app) -> list:
     rules = list(app.url_map.iter_rules())
     marked = {
         rule.rule
@@ -52,7 +52,7 @@ def concrete(path: str) -> str:
     return re.sub(r"<(?:\w+:)?\w+>", "x", path)
 
 
-def test_an_operator_is_refused_every_admin_page_and_admin_api_route(app, client, accounts) -> None:  # noqa: ANN001
+def test_an_operator_is_refused_every_admin_page_and_admin_api_route(app, client, accounts) -> None:
     rules = admin_only_rules(app)
     pages = [r for r in rules if not r.rule.startswith("/api/")]
     assert {"/admin/menu", "/admin/users", "/admin/operators", "/admin/rules"} <= {
@@ -76,7 +76,7 @@ def test_an_operator_is_refused_every_admin_page_and_admin_api_route(app, client
             assert response.status_code == 403, (method, rule.rule, response.status_code)
 
 
-def test_users_page_creates_disables_and_issues_tokens(app, client, accounts) -> None:  # noqa: ANN001
+def test_users_page_creates_disables_and_issues_tokens(app, client, accounts) -> None:
     login(client, "root", "admin-password")
     page = client.get("/admin/users").text
     token = csrf_from(page)
@@ -100,7 +100,7 @@ def test_users_page_creates_disables_and_issues_tokens(app, client, accounts) ->
         assert actions[-3:] == ["user.created", "user.changed", "user.token"]  # one name a change
 
 
-def test_operators_page_sets_pin_and_queues(app, client, accounts) -> None:  # noqa: ANN001
+def test_operators_page_sets_pin_and_queues(app, client, accounts) -> None:
     login(client, "root", "admin-password")
     token = csrf_from(client.get("/admin/operators").text)
     client.post(
@@ -126,7 +126,7 @@ def test_operators_page_sets_pin_and_queues(app, client, accounts) -> None:  # n
         assert queues_of(user.id) == ["operators", "experts"]
 
 
-def test_rules_page_edits_the_suggesters_words(app, client, accounts) -> None:  # noqa: ANN001
+def test_rules_page_edits_the_suggesters_words(app, client, accounts) -> None:
     login(client, "root", "admin-password")
     page = client.get("/admin/rules").text
     token = csrf_from(page)
@@ -150,7 +150,7 @@ def test_rules_page_edits_the_suggesters_words(app, client, accounts) -> None:  
     assert response["category"]["value"] == "pets"
 
 
-def test_the_same_through_the_cli_and_api(app, runner, accounts, tmp_path, audio) -> None:  # noqa: ANN001
+def test_the_same_through_the_cli_and_api(app, runner, accounts, tmp_path, audio) -> None:
     """Users, rules and menu prompts/diff/walk also from the command line and the API."""
     result = runner.invoke(["users", "set", "wang", "--role", "manager", "--reset-password"])
     assert result.exit_code == 0, result.output
@@ -182,7 +182,7 @@ def test_the_same_through_the_cli_and_api(app, runner, accounts, tmp_path, audio
     assert (bad.status_code, bad.get_json()["field"]) == (400, "yaml")
 
 
-def test_two_admins_editing_one_draft_the_second_save_is_refused(app, accounts) -> None:  # noqa: ANN001
+def test_two_admins_editing_one_draft_the_second_save_is_refused(app, accounts) -> None:
     with app.app_context():
         create_user("li", "admin", password="admin2-password")
         from ivr.versions import draft_from

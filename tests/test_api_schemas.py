@@ -30,7 +30,7 @@ def _resolve(document: dict, schema: dict) -> dict:
 
 
 @pytest.mark.parametrize(("path", "field", "row"), ROWS)
-def test_response_rows_have_the_dataclass_fields(client, path, field, row) -> None:  # noqa: ANN001
+def test_response_rows_have_the_dataclass_fields(client, path, field, row) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     ok = document["paths"][path]["get"]["responses"]["200"]
     body = _resolve(document, ok["content"]["application/json"]["schema"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def test_config_comes_from_settings(make_settings) -> None:  # noqa: ANN001
+def test_config_comes_from_settings(make_settings) -> None:
     from hotline.app import create_app
 
     settings = make_settings(public_url="https://hotline.example.org")
@@ -15,7 +15,7 @@ def test_config_comes_from_settings(make_settings) -> None:  # noqa: ANN001
     assert create_app(settings=settings, test_config={"TESTING": True}).testing
 
 
-def test_twilio_routes_are_post_only(app) -> None:  # noqa: ANN001
+def test_twilio_routes_are_post_only(app) -> None:
     rules = {rule.rule: rule.methods for rule in app.url_map.iter_rules()}
     for path in ("/twilio/voice", "/twilio/status", "/twilio/fallback"):
         assert "POST" in rules[path]

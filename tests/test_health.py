@@ -6,7 +6,7 @@ from hotline.app import create_app
 from tests.net import free_port
 
 
-def test_healthy(client) -> None:  # noqa: ANN001
+def test_healthy(client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
@@ -16,7 +16,7 @@ def test_healthy(client) -> None:  # noqa: ANN001
     assert body["queue"] == {"ok": True, "backend": "redis"}
 
 
-def test_database_down_is_reported_with_503(app) -> None:  # noqa: ANN001
+def test_database_down_is_reported_with_503(app) -> None:
     # The same settings on an unreachable database: only its engine differs.
     unreachable = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none?connect_timeout=1"
     settings = app.config["HOTLINE_SETTINGS"].model_copy(update={"database_url": unreachable})

@@ -21,7 +21,7 @@ IN_ENGLISH = "11/23/26, 9:30\u202fAM"  # CLDR puts a narrow no-break space befor
 
 
 @pytest.fixture
-def early_draft(app, audio) -> int:  # noqa: ANN001
+def early_draft(app, audio) -> int:
     """A draft received at 01:30 UTC with its `drafted` event, due 15 days later, and a menu
     version made at the same moment; an operator and an admin to read them."""
     app.extensions["hotline.clock"] = lambda: RECEIVED
@@ -36,7 +36,7 @@ def early_draft(app, audio) -> int:  # noqa: ANN001
     return ticket_id
 
 
-def test_stored_utc_is_shown_in_local_time(app, client, early_draft) -> None:  # noqa: ANN001
+def test_stored_utc_is_shown_in_local_time(app, client, early_draft) -> None:
     login(client)
     inbox = client.get("/inbox").text
     assert IN_CHINESE in inbox
@@ -54,7 +54,7 @@ def test_stored_utc_is_shown_in_local_time(app, client, early_draft) -> None:  #
     assert "01:30" not in versions
 
 
-def test_times_follow_the_pages_language(app, client, early_draft) -> None:  # noqa: ANN001
+def test_times_follow_the_pages_language(app, client, early_draft) -> None:
     login(client)
     client.get("/language/en-US?next=/inbox")
     inbox = client.get("/inbox").text
@@ -63,7 +63,7 @@ def test_times_follow_the_pages_language(app, client, early_draft) -> None:  # n
     assert f"<time>{IN_ENGLISH}</time>" in client.get(f"/tickets/{early_draft}").text
 
 
-def test_the_cli_prints_local_times_too(app, runner, early_draft) -> None:  # noqa: ANN001
+def test_the_cli_prints_local_times_too(app, runner, early_draft) -> None:
     listing = runner.invoke(["menu", "list"])
     assert listing.exit_code == 0, listing.output
     assert "2026-11-23 09:30" in listing.output  # the version made at 01:30 UTC

@@ -25,7 +25,7 @@ EXPECTED_TABLES = {
 }
 
 
-def test_upgrade_matches_models_and_downgrade_empties(make_settings) -> None:  # noqa: ANN001
+def test_upgrade_matches_models_and_downgrade_empties(make_settings) -> None:
     app = create_app(settings=make_settings())
     with app.app_context():
         upgrade()

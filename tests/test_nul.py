@@ -11,7 +11,7 @@ from tests.accounts import create_user, issue_token
 from tests.tickets.test_web import login
 
 
-def test_api_query_values_with_nul_are_refused(app, client) -> None:  # noqa: ANN001
+def test_api_query_values_with_nul_are_refused(app, client) -> None:
     with app.app_context():
         create_user("wang", "operator", password="operator-pw")
         token = issue_token("wang")
@@ -28,7 +28,7 @@ def test_api_query_values_with_nul_are_refused(app, client) -> None:  # noqa: AN
     assert client.get("/api/v1/tickets?caller=%00").get_json()["field"] == "caller"
 
 
-def test_api_json_strings_with_nul_are_refused_and_nothing_is_saved(app, client) -> None:  # noqa: ANN001
+def test_api_json_strings_with_nul_are_refused_and_nothing_is_saved(app, client) -> None:
     with app.app_context():
         create_user("root", "admin", password="admin-pw")
         token = issue_token("root")
@@ -43,7 +43,7 @@ def test_api_json_strings_with_nul_are_refused_and_nothing_is_saved(app, client)
         assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
 
 
-def test_page_query_values_with_nul_are_refused(app, client) -> None:  # noqa: ANN001
+def test_page_query_values_with_nul_are_refused(app, client) -> None:
     with app.app_context():
         create_user("wang", "operator", password="operator-pw")
     login(client)

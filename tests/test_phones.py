@@ -59,7 +59,7 @@ def _message(n: int, caller: str) -> VoicemailMessage:
     )
 
 
-def _voicemail_ids(app, count: int) -> list[int]:  # noqa: ANN001
+def _voicemail_ids(app, count: int) -> list[int]:
     """Voicemail rows for the drafts' foreign key."""
     with app.app_context():
         ids = [data.voicemail(local(2026, 11, 23, 9), "transcribed").id for _ in range(count)]
@@ -68,7 +68,7 @@ def _voicemail_ids(app, count: int) -> list[int]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "Restricted", "+266696687"])
-def test_a_withheld_caller_is_never_a_repeat_caller(app, caller: str) -> None:  # noqa: ANN001
+def test_a_withheld_caller_is_never_a_repeat_caller(app, caller: str) -> None:
     app.extensions["hotline.clock"] = lambda: datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)
     ids = _voicemail_ids(app, 4)
     with app.app_context():
@@ -79,7 +79,7 @@ def test_a_withheld_caller_is_never_a_repeat_caller(app, caller: str) -> None:  
         assert lifecycle.repeat_caller(caller, clock.now()) is False
 
 
-def test_a_real_caller_becomes_a_repeat_caller_and_drafts_follow_the_clock(app) -> None:  # noqa: ANN001
+def test_a_real_caller_becomes_a_repeat_caller_and_drafts_follow_the_clock(app) -> None:
     moment = datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)
     app.extensions["hotline.clock"] = lambda: moment
     ids = _voicemail_ids(app, 3)
@@ -90,7 +90,7 @@ def test_a_real_caller_becomes_a_repeat_caller_and_drafts_follow_the_clock(app) 
         assert set(stored) == {moment}  # the test clock, not the machine's
 
 
-def test_reports_count_no_withheld_caller_as_a_repeat_caller(app) -> None:  # noqa: ANN001
+def test_reports_count_no_withheld_caller_as_a_repeat_caller(app) -> None:
     with app.app_context():
         for number in ("Anonymous", "RESTRICTED", "unavailable", "+7378742833"):
             data.call(local(2026, 11, 18, 10), number)

@@ -19,7 +19,7 @@ def _closed_port_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
-def test_real_redis_enqueues_a_job_id_once(app) -> None:  # noqa: ANN001
+def test_real_redis_enqueues_a_job_id_once(app) -> None:
     queues = app.extensions["hotline.queues"]
     assert not queues.embedded
     first = queues.enqueue("default", jobs.echo, "hello", job_id="echo-1")
@@ -30,7 +30,7 @@ def test_real_redis_enqueues_a_job_id_once(app) -> None:  # noqa: ANN001
     assert queues.queues["default"].job_ids == ["echo-1"]
 
 
-def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None:  # noqa: ANN001
+def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="hotline.core.queues"):
         app = create_app(settings=make_settings(redis_url=_closed_port_url()))
     queues = app.extensions["hotline.queues"]
@@ -43,7 +43,7 @@ def test_embedded_fallback_runs_jobs_in_process(make_settings, caplog) -> None: 
     assert result.return_value == "ran in the embedded worker"
 
 
-def test_production_never_falls_back(make_app, caplog) -> None:  # noqa: ANN001
+def test_production_never_falls_back(make_app, caplog) -> None:
     with caplog.at_level(logging.ERROR, logger="hotline.core.queues"):
         app = make_app(redis_url=_closed_port_url(), hotline_env="production")
     queues = app.extensions["hotline.queues"]
@@ -57,7 +57,7 @@ def test_production_never_falls_back(make_app, caplog) -> None:  # noqa: ANN001
     assert health.get_json()["queue"] == {"ok": False, "backend": "redis"}
 
 
-def test_enqueue_on_a_dead_redis_raises_queue_unavailable(app) -> None:  # noqa: ANN001
+def test_enqueue_on_a_dead_redis_raises_queue_unavailable(app) -> None:
     from redis import Redis
 
     from hotline.core.queues import JobQueues

@@ -35,7 +35,7 @@ class Hotline:
     """The app as each of its three doors sees it: an admin's and an operator's logged-in
     browsers, their bearer tokens, and the command line."""
 
-    def __init__(self, app, runner) -> None:  # noqa: ANN001
+    def __init__(self, app, runner) -> None:
         self.app, self.runner = app, runner
         with app.app_context():
             create_user("root", "admin", password="admin-password")
@@ -52,17 +52,17 @@ class Hotline:
         with self.app.app_context():
             return db.session.scalar(select(AuditLog.id).order_by(AuditLog.id.desc())) or 0
 
-    def post_form(self, user: str, form_page: str, url: str, data: dict, **kwargs: object):  # noqa: ANN201
+    def post_form(self, user: str, form_page: str, url: str, data: dict, **kwargs: object):
         """Submit a form of `form_page` as `user` would: with the page's CSRF token."""
         browser = self.browsers[user]
         token = csrf_from(browser.get(form_page).text)
         return browser.post(url, data={"csrf_token": token, **data}, **kwargs)
 
-    def api(self, user: str, method: str, url: str, json: dict):  # noqa: ANN201
+    def api(self, user: str, method: str, url: str, json: dict):
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
         return self.app.test_client().open(url, method=method, json=json, headers=headers)
 
-    def cli(self, *args: str):  # noqa: ANN201
+    def cli(self, *args: str):
         return self.runner.invoke(list(args))
 
     def new_audit(self) -> list[tuple[str, str, str]]:
@@ -82,7 +82,7 @@ class Hotline:
 
 
 @pytest.fixture
-def hotline(app, runner) -> Hotline:  # noqa: ANN001
+def hotline(app, runner) -> Hotline:
     found = Hotline(app, runner)
     found.new_audit()  # the logins
     return found
@@ -92,7 +92,7 @@ def actor(way: str, user: str = "root") -> str:
     return "cli" if way == "cli" else user
 
 
-def succeeded(result) -> None:  # noqa: ANN001
+def succeeded(result) -> None:
     """A page's redirect or page, an API's answer, or a command's exit status 0."""
     if hasattr(result, "exit_code"):
         assert result.exit_code == 0, result.output
@@ -103,7 +103,7 @@ def succeeded(result) -> None:  # noqa: ANN001
 # -- accounts ----------------------------------------------------------------------------------
 
 
-def disable_wang(hotline: Hotline, way: str):  # noqa: ANN201
+def disable_wang(hotline: Hotline, way: str):
     if way == "page":
         return hotline.post_form("root", "/admin/users", "/admin/users/wang", {"action": "disable"})
     if way == "api":
@@ -118,7 +118,7 @@ def test_a_user_change_is_one_audit_entry_whichever_way(hotline: Hotline, way: s
     assert hotline.user("wang").active is False
 
 
-def refuse_own_demotion(hotline: Hotline, way: str):  # noqa: ANN201
+def refuse_own_demotion(hotline: Hotline, way: str):
     if way == "page":
         return hotline.post_form(
             "root", "/admin/users", "/admin/users/root", {"action": "role", "role": "manager"}
@@ -155,7 +155,7 @@ def test_with_another_admin_the_cli_may_demote_one(hotline: Hotline) -> None:
     assert "li is the last active admin" in disabled.output
 
 
-def create_with_phone(hotline: Hotline, way: str, phone: str):  # noqa: ANN201
+def create_with_phone(hotline: Hotline, way: str, phone: str):
     if way == "page":
         return hotline.post_form(
             "root",
@@ -192,7 +192,7 @@ def test_a_new_user_is_one_audit_entry_and_a_bad_phone_is_refused(
 # -- operators ---------------------------------------------------------------------------------
 
 
-def update_operator(hotline: Hotline, way: str, phone: str):  # noqa: ANN201
+def update_operator(hotline: Hotline, way: str, phone: str):
     if way == "page":
         return hotline.post_form(
             "root",
@@ -243,14 +243,14 @@ def test_an_operator_update_is_one_audit_entry_and_a_bad_phone_is_refused(
 
 
 @pytest.fixture
-def draft(app, audio) -> int:  # noqa: ANN001
+def draft(app, audio) -> int:
     return make_voicemail_draft(app, audio.speech["twilio-8k-mulaw"])
 
 
 CORRECTED = "我在京东买的手机坏了"
 
 
-def confirm(hotline: Hotline, way: str, ticket_id: int, district: str = "黄浦"):  # noqa: ANN201
+def confirm(hotline: Hotline, way: str, ticket_id: int, district: str = "黄浦"):
     fields = {"type": "complaint", "category": "telecom_products", "district": district}
     if way == "page":
         form = {
@@ -315,7 +315,7 @@ def test_a_refused_confirmation_leaves_nothing_behind(
         assert db.session.scalar(select(Transcript.corrected_text)) is None
 
 
-def discard(hotline: Hotline, way: str, ticket_id: int):  # noqa: ANN201
+def discard(hotline: Hotline, way: str, ticket_id: int):
     if way == "page":
         form = {"action": "discard", "reason": "spam"}
         return hotline.post_form("wang", f"/review/{ticket_id}", f"/review/{ticket_id}", form)
@@ -362,7 +362,7 @@ def test_the_cli_moves_a_ticket_through_its_life(hotline: Hotline, draft: int) -
 
 
 @pytest.fixture
-def tickets(app, hotline) -> dict[str, int]:  # noqa: ANN001
+def tickets(app, hotline) -> dict[str, int]:
     """Tickets on a Shanghai Monday, 2026-11-23, and the days around it."""
     now = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
     app.extensions["hotline.clock"] = lambda: now
@@ -467,7 +467,7 @@ def menu_file(tmp_path: Path, title: str, valid: bool = True) -> Path:
     return path
 
 
-def import_menu(hotline: Hotline, way: str, path: Path):  # noqa: ANN201
+def import_menu(hotline: Hotline, way: str, path: Path):
     if way == "page":
         with path.open("rb") as upload:
             return hotline.post_form(
@@ -479,7 +479,7 @@ def import_menu(hotline: Hotline, way: str, path: Path):  # noqa: ANN201
     return hotline.cli("menu", "import", str(path))
 
 
-def publish(hotline: Hotline, way: str, number: int):  # noqa: ANN201
+def publish(hotline: Hotline, way: str, number: int):
     if way == "page":
         url = f"/admin/menu/{number}/publish"
         return hotline.post_form("root", f"/admin/menu/{number}", url, {})
@@ -519,7 +519,7 @@ def test_menu_import_and_publish_are_one_audit_entry_each_whichever_way(
 
 def test_the_cli_menu_prompt_is_audited_like_the_page(
     hotline: Hotline, audio, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     """`hotline menu prompt` wrote no audit entry; now it writes the page's and the API's."""
     draft = hotline.cli("menu", "import", str(menu_file(tmp_path, "draft")))
     assert draft.exit_code == 0

@@ -11,7 +11,7 @@ from ivr.models import Call
 from tests.twilio_fake import AUTH_TOKEN, call_params, parse_twiml, post_signed, sign
 
 
-def _calls(app) -> int:  # noqa: ANN001
+def _calls(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Call))
 
@@ -31,14 +31,14 @@ def test_spec_test_vector() -> None:
     )
 
 
-def test_valid_signature_is_accepted(app, client) -> None:  # noqa: ANN001
+def test_valid_signature_is_accepted(app, client) -> None:
     response = post_signed(client, "/twilio/voice", call_params())
     assert response.status_code == 200
     parse_twiml(response.data)
     assert _calls(app) == 1
 
 
-def test_missing_signature_is_refused_and_writes_nothing(app, client) -> None:  # noqa: ANN001
+def test_missing_signature_is_refused_and_writes_nothing(app, client) -> None:
     response = client.post("/twilio/voice", data=call_params())
     assert response.status_code == 403
     assert b"invalid Twilio signature" in response.data
@@ -46,14 +46,14 @@ def test_missing_signature_is_refused_and_writes_nothing(app, client) -> None:  
 
 
 @pytest.mark.parametrize("path", ["/twilio/voice", "/twilio/status", "/twilio/fallback"])
-def test_wrong_signature_is_refused_on_every_route(app, client, path: str) -> None:  # noqa: ANN001
+def test_wrong_signature_is_refused_on_every_route(app, client, path: str) -> None:
     params = call_params(CallStatus="completed")
     response = post_signed(client, path, params, token="not-the-auth-token")
     assert response.status_code == 403
     assert _calls(app) == 0
 
 
-def test_tampered_parameter_is_refused(app, client) -> None:  # noqa: ANN001
+def test_tampered_parameter_is_refused(app, client) -> None:
     params = call_params()
     signature = sign("http://localhost/twilio/voice", params)
     response = client.post(
@@ -65,7 +65,7 @@ def test_tampered_parameter_is_refused(app, client) -> None:  # noqa: ANN001
     assert _calls(app) == 0
 
 
-def test_query_string_is_part_of_the_signed_url(app, client) -> None:  # noqa: ANN001
+def test_query_string_is_part_of_the_signed_url(app, client) -> None:
     params = call_params()
     good = post_signed(client, "/twilio/voice?v=3&node=main", params)
     assert good.status_code == 200
@@ -78,7 +78,7 @@ def test_query_string_is_part_of_the_signed_url(app, client) -> None:  # noqa: A
     assert bad.status_code == 403
 
 
-def test_behind_tls_proxy_public_url_is_what_is_checked(make_app) -> None:  # noqa: ANN001
+def test_behind_tls_proxy_public_url_is_what_is_checked(make_app) -> None:
     app = make_app(public_url="https://hotline.example.org")
     client = app.test_client()
     params = call_params()
@@ -96,7 +96,7 @@ def test_behind_tls_proxy_public_url_is_what_is_checked(make_app) -> None:  # no
     assert _calls(app) == 1
 
 
-def test_trusted_forwarded_headers_rebuild_the_signed_url(make_app) -> None:  # noqa: ANN001
+def test_trusted_forwarded_headers_rebuild_the_signed_url(make_app) -> None:
     app = make_app(trusted_proxy_hops=1)
     client = app.test_client()
     headers = {
@@ -115,7 +115,7 @@ def test_trusted_forwarded_headers_rebuild_the_signed_url(make_app) -> None:  # 
     assert ok.status_code == 200
 
 
-def test_forwarded_headers_are_ignored_unless_trusted(app, client) -> None:  # noqa: ANN001
+def test_forwarded_headers_are_ignored_unless_trusted(app, client) -> None:
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "hotline.example.org"}
     response = post_signed(
         client,
@@ -128,7 +128,7 @@ def test_forwarded_headers_are_ignored_unless_trusted(app, client) -> None:  # n
     assert response.status_code == 403
 
 
-def test_repeated_parameters_are_all_signed(app, client) -> None:  # noqa: ANN001
+def test_repeated_parameters_are_all_signed(app, client) -> None:
     pairs = [*call_params().items(), ("UnknownList", "b"), ("UnknownList", "a")]
     ok = post_signed(client, "/twilio/voice", pairs)
     assert ok.status_code == 200

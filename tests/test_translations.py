@@ -73,7 +73,7 @@ def extracted() -> dict[tuple[str | None, str], str | tuple[str, ...]]:
     return _extracted()
 
 
-def test_the_sources_have_msgids(extracted) -> None:  # noqa: ANN001
+def test_the_sources_have_msgids(extracted) -> None:
     assert ("ticket event", "opened") in extracted
     assert (None, "Sorry, that is not a valid choice.") in extracted  # ivr/phrases.py, N_
     assert (None, "Saved %(num)d row.") in extracted  # ngettext
@@ -81,7 +81,7 @@ def test_the_sources_have_msgids(extracted) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_msgid_is_in_the_catalog_and_nothing_else(extracted, locale: str) -> None:  # noqa: ANN001
+def test_every_msgid_is_in_the_catalog_and_nothing_else(extracted, locale: str) -> None:
     catalog = _catalog(locale)
     entries = {(m.context, m.id[0] if m.pluralizable else m.id): m for m in catalog if m.id}
     missing = sorted(key for key in extracted if key not in entries)
@@ -169,7 +169,7 @@ def test_the_word_tables_cover_every_stored_value() -> None:
     assert set(report_words.KINDS) == set(report_words.TITLES) == {"weekly", "monthly"}
 
 
-def test_a_forgotten_compile_is_done_in_memory_with_a_warning(tmp_path, caplog) -> None:  # noqa: ANN001
+def test_a_forgotten_compile_is_done_in_memory_with_a_warning(tmp_path, caplog) -> None:
     folder = tmp_path / "zh_CN" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     shutil.copy(i18n.TRANSLATIONS / "zh_CN" / "LC_MESSAGES" / "messages.po", folder)
@@ -180,7 +180,7 @@ def test_a_forgotten_compile_is_done_in_memory_with_a_warning(tmp_path, caplog) 
     assert "pybabel compile" in caplog.text
 
 
-def test_a_catalog_that_cannot_be_read_leaves_english(tmp_path, caplog) -> None:  # noqa: ANN001
+def test_a_catalog_that_cannot_be_read_leaves_english(tmp_path, caplog) -> None:
     folder = tmp_path / "xx" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     (folder / "messages.po").write_bytes(b'msgid "Repeat caller"\nmsgstr \xff\xfe "broken\n')

@@ -8,13 +8,13 @@ from tests.accounts import create_user, issue_token
 
 
 @pytest.fixture
-def admin(app) -> dict[str, str]:  # noqa: ANN001
+def admin(app) -> dict[str, str]:
     with app.app_context():
         create_user("root", "admin", password="a-password")
         return {"Authorization": f"Bearer {issue_token('root')}"}
 
 
-def test_create_configure_and_disable_an_operator(client, admin) -> None:  # noqa: ANN001
+def test_create_configure_and_disable_an_operator(client, admin) -> None:
     created = client.post(
         "/api/v1/users",
         json={"username": "li", "role": "operator", "phone": "+8613900000005"},
@@ -48,7 +48,7 @@ def test_create_configure_and_disable_an_operator(client, admin) -> None:  # noq
     assert "already exists" in duplicate.get_json()["error"]
 
 
-def test_an_admin_cannot_lock_themselves_out(client, admin) -> None:  # noqa: ANN001
+def test_an_admin_cannot_lock_themselves_out(client, admin) -> None:
     response = client.patch("/api/v1/users/root", json={"active": False}, headers=admin)
     assert response.status_code == 400
     assert client.get("/api/v1/users", headers=admin).status_code == 200

@@ -63,7 +63,7 @@ def post_signed(
     path: str,
     params: Params,
     *,
-    base: str = "http://localhost",  # noqa: ANN001
+    base: str = "http://localhost",
     sign_url: str | None = None,
     token: str = AUTH_TOKEN,
     headers: dict | None = None,
@@ -154,7 +154,7 @@ class CallDriver:
         self,
         client,
         call_sid: str = "CA" + "c" * 32,
-        caller: str = "+8613800138000",  # noqa: ANN001
+        caller: str = "+8613800138000",
         base: str = "http://localhost",
     ) -> None:
         self.client = client

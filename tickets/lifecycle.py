@@ -67,7 +67,7 @@ class Opened:
     pin: str  # the status-lookup PIN, shown once to the operator (and texted when enabled)
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     return current_app.config["HOTLINE_SETTINGS"]
 
 

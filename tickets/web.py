@@ -34,7 +34,7 @@ class ListQuery(TicketFilters):
     page: int = Field(1, ge=1, le=10_000)
 
 
-def _rules():  # noqa: ANN202
+def _rules():
     return current_suggester().rules
 
 

@@ -117,7 +117,7 @@ def install_model(
         with zipfile.ZipFile(archive_path) as archive:
             members = safe_members(archive)
             root = model_root(members)
-            archive.extractall(unpacked, members=members)  # noqa: S202 (members checked above)
+            archive.extractall(unpacked, members=members)
         source_dir = unpacked / root
         name = source_dir.name if root.parts else Path(archive_path.name).stem
         try:

@@ -66,7 +66,7 @@ class FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def _authorised(self) -> bool:
@@ -88,7 +88,7 @@ class FakeTwilio:
                     except (BrokenPipeError, ConnectionResetError):
                         pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 match = RECORDING_PATH.match(self.path)
                 if not match:
                     return self._send(404, b"not found")
@@ -107,7 +107,7 @@ class FakeTwilio:
                     return self._send(200, fake.recordings[sid].read_bytes(), "audio/x-wav")
                 return self._send(404, b'{"code": 20404}', "application/json")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 match = CALLS_PATH.match(self.path)
                 message = MESSAGES_PATH.match(self.path)
                 if not match and not message:
@@ -137,7 +137,7 @@ class FakeTwilio:
                 }
                 return self._send(201, json.dumps(body).encode(), "application/json")
 
-            def do_DELETE(self) -> None:  # noqa: N802
+            def do_DELETE(self) -> None:
                 match = RECORDING_PATH.match(self.path)
                 if not match or not self._authorised():
                     return self._send(404 if not match else 401)

@@ -35,7 +35,7 @@ DOMAIN = "messages"
 DATE_FORMATS = {**Babel.default_date_formats, "datetime": "short", "date": "short"}
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention's name for the marker)
+def N_(message: str) -> str:
     """Marks a msgid for extraction only; it is translated later, in the language of a call
     or a ticket (`translations(language).gettext(...)`), not in the page's."""
     return message

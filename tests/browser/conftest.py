@@ -22,7 +22,7 @@ ARGS = [
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     """The test's app behind a threaded WSGI server on a free loopback port."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -33,7 +33,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     if not CHROMIUM.exists():
         pytest.fail(
             "Debian's chromium is missing: ./dev test installs it (apt-get install chromium)"
@@ -47,7 +47,7 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     context = browser.new_context(locale="zh-CN")
     found = context.new_page()
     found.set_default_timeout(15_000)

@@ -15,12 +15,12 @@ from tests.twilio_fake import CallDriver
 
 
 @pytest.fixture
-def admin(app) -> None:  # noqa: ANN001
+def admin(app) -> None:
     with app.app_context():
         create_user("root", "admin", password="admin-password")
 
 
-def log_in(page, live_server: str) -> None:  # noqa: ANN001
+def log_in(page, live_server: str) -> None:
     page.goto(f"{live_server}/language/en-US")
     page.fill("#username", "root")
     page.fill("#password", "admin-password")
@@ -29,7 +29,7 @@ def log_in(page, live_server: str) -> None:  # noqa: ANN001
     expect(page.locator("h1")).to_have_text("Menu versions")
 
 
-def press_6(client) -> str:  # noqa: ANN001
+def press_6(client) -> str:
     """A signed call: Mandarin, then 6 in the main menu; what the caller hears first."""
     call = CallDriver(client, call_sid="CA" + str(id(client))[-8:].rjust(32, "7"))
     call.start()
@@ -40,7 +40,7 @@ def press_6(client) -> str:  # noqa: ANN001
 
 def test_add_an_option_fix_the_error_preview_publish_and_roll_back(
     page, live_server, app, admin
-) -> None:  # noqa: ANN001
+) -> None:
     log_in(page, live_server)
     page.locator("#version-1 .new-draft").click()
     expect(page.locator("h1")).to_contain_text("Version 2")
@@ -79,7 +79,7 @@ def test_add_an_option_fix_the_error_preview_publish_and_roll_back(
 
 def test_recorded_prompts_are_played_and_text_is_refused(
     page, live_server, app, admin, audio, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     log_in(page, live_server)
     page.locator("#version-1 .new-draft").click()
     page.select_option("#prompt-node", "main")

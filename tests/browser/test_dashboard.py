@@ -31,7 +31,7 @@ CATEGORIES = {"food": ("食品", 6), "online_shopping": ("网上购物", 4), "co
 
 
 @pytest.fixture
-def seeded_month(app) -> None:  # noqa: ANN001
+def seeded_month(app) -> None:
     """November 2026: tickets in three categories, calls answered and abandoned."""
     with app.app_context():
         create_user("maria", "manager", password="manager-pw")
@@ -44,7 +44,7 @@ def seeded_month(app) -> None:  # noqa: ANN001
         db.session.commit()
 
 
-def test_dashboard_charts_and_csv(page, live_server, seeded_month, tmp_path) -> None:  # noqa: ANN001
+def test_dashboard_charts_and_csv(page, live_server, seeded_month, tmp_path) -> None:
     page.goto(f"{live_server}/login")
     page.fill("#username", "maria")
     page.fill("#password", "manager-pw")

@@ -41,7 +41,7 @@ TEXT = {
 
 
 @pytest.fixture
-def operator(app, audio) -> int:  # noqa: ANN001
+def operator(app, audio) -> int:
     with app.app_context():
         create_user("wang", "operator", password="operator-pw")
     # a PCM recording, as Twilio's .wav downloads are, so the browser can decode it
@@ -49,7 +49,7 @@ def operator(app, audio) -> int:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])
-def test_review_a_voicemail_in_the_browser(page, live_server, operator, language: str) -> None:  # noqa: ANN001
+def test_review_a_voicemail_in_the_browser(page, live_server, operator, language: str) -> None:
     words = TEXT[language]
     page.goto(f"{live_server}/language/{language}")
     expect(page.locator("h1")).to_have_text(words["login"])

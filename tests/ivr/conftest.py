@@ -13,7 +13,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def set_clock(app):  # noqa: ANN001, ANN201
+def set_clock(app):
     """Set the app's clock to a local Shanghai time: set_clock(2026, 10, 1, 10, 0)."""
 
     def set_to(*parts: int) -> datetime:
@@ -26,7 +26,7 @@ def set_clock(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def new_call(client, set_clock):  # noqa: ANN001, ANN201
+def new_call(client, set_clock):
     counter = iter(range(10_000))
 
     def make(caller: str = "+8613800138000") -> CallDriver:
@@ -39,7 +39,7 @@ OPERATOR_PIN = "2468"
 
 
 @pytest.fixture
-def make_operator(app):  # noqa: ANN001, ANN201
+def make_operator(app):
     """An operator account with a phone, a PIN and queues (as `hotline operators` sets them)."""
     from hotline.core.db import db
     from ivr.operator_service import set_pin, set_queues
@@ -64,7 +64,7 @@ def make_operator(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def operator_login(client, make_operator):  # noqa: ANN001, ANN201
+def operator_login(client, make_operator):
     """Log an operator in by calling the operator line (signed webhooks, PIN keyed in)."""
     counter = iter(range(1000))
 
@@ -79,6 +79,6 @@ def operator_login(client, make_operator):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def on_duty(operator_login):  # noqa: ANN001, ANN201
+def on_duty(operator_login):
     """One operator logged in and available for the default `operators` queue."""
     return operator_login()

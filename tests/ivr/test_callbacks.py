@@ -19,18 +19,18 @@ B_NUMBER = "+8613800138222"
 
 
 @pytest.fixture
-def app(make_app, fake_twilio):  # noqa: ANN001, ANN201
+def app(make_app, fake_twilio):
     return make_app(public_url="http://localhost", twilio_api_base_url=fake_twilio.base_url)
 
 
 @pytest.fixture
-def run_jobs(app):  # noqa: ANN001, ANN201
+def run_jobs(app):
     """Run the queued jobs (the callback dispatcher) with a real RQ worker, burst mode."""
     return job_runner(app)
 
 
 @pytest.fixture
-def caller(new_call):  # noqa: ANN001, ANN201
+def caller(new_call):
     counter = iter(range(100))
 
     def make(number: str | None = None) -> QueuedCall:
@@ -39,12 +39,12 @@ def caller(new_call):  # noqa: ANN001, ANN201
     return make
 
 
-def the_callback(app) -> Callback:  # noqa: ANN001
+def the_callback(app) -> Callback:
     with app.app_context():
         return db.session.scalars(select(Callback)).one()
 
 
-def ask_for_callback(caller, number: str = B_NUMBER) -> QueuedCall:  # noqa: ANN001
+def ask_for_callback(caller, number: str = B_NUMBER) -> QueuedCall:
     queued = caller(number)
     queued.join()
     queued.hold(position=1)
@@ -53,7 +53,7 @@ def ask_for_callback(caller, number: str = B_NUMBER) -> QueuedCall:  # noqa: ANN
     return queued
 
 
-def answer_callback(client, created: dict[str, str]) -> QueuedCall:  # noqa: ANN001
+def answer_callback(client, created: dict[str, str]) -> QueuedCall:
     """The called-back caller picks up: Twilio requests the callback's Url."""
     driver = CallDriver(client, call_sid=created["Sid"], caller=created["To"])
     driver.params.update(
@@ -66,7 +66,7 @@ def answer_callback(client, created: dict[str, str]) -> QueuedCall:  # noqa: ANN
     return queued
 
 
-def post_status(client, created: dict[str, str], status: str):  # noqa: ANN001, ANN201
+def post_status(client, created: dict[str, str], status: str):
     params = call_params(
         created["Sid"], From=created["From"], To=created["To"], CallStatus=status, CallDuration="0"
     )
@@ -76,7 +76,7 @@ def post_status(client, created: dict[str, str], status: str):  # noqa: ANN001, 
 
 def test_callback_is_placed_after_earlier_callers_are_served_and_before_later_ones(
     app, client, caller, on_duty, fake_twilio, run_jobs, set_clock
-) -> None:  # noqa: ANN001
+) -> None:
     a = caller()
     a.join()
     set_clock(2026, 11, 23, 10, 1)
@@ -139,7 +139,7 @@ def test_callback_is_placed_after_earlier_callers_are_served_and_before_later_on
 
 def test_unanswered_callbacks_are_retried_a_bounded_number_of_times_then_drafted(
     app, client, caller, on_duty, fake_twilio, run_jobs, set_clock, runner
-) -> None:  # noqa: ANN001
+) -> None:
     ask_for_callback(caller)
     run_jobs()
     assert len(fake_twilio.calls_created) == 1
@@ -183,7 +183,7 @@ def test_unanswered_callbacks_are_retried_a_bounded_number_of_times_then_drafted
     assert len(fake_twilio.calls_created) == 3  # bounded: no fourth try
 
 
-def test_a_failed_rest_call_counts_as_a_try(app, caller, on_duty, fake_twilio, run_jobs) -> None:  # noqa: ANN001
+def test_a_failed_rest_call_counts_as_a_try(app, caller, on_duty, fake_twilio, run_jobs) -> None:
     fake_twilio.call_faults.append(500)
     ask_for_callback(caller)
     run_jobs()
@@ -194,7 +194,7 @@ def test_a_failed_rest_call_counts_as_a_try(app, caller, on_duty, fake_twilio, r
 
 def test_no_callback_is_placed_while_no_operator_is_available(
     app, caller, on_duty, fake_twilio, run_jobs
-) -> None:  # noqa: ANN001
+) -> None:
     ask_for_callback(caller)
     # the operator's Dial had been waiting; they log out before the dispatcher runs
     on_duty.follow("Dial", DialCallStatus="no-answer")
@@ -204,7 +204,7 @@ def test_no_callback_is_placed_while_no_operator_is_available(
     assert the_callback(app).state == "pending"
 
 
-def test_answer_webhook_for_an_unknown_try_hangs_up(app, client, caller, on_duty) -> None:  # noqa: ANN001
+def test_answer_webhook_for_an_unknown_try_hangs_up(app, client, caller, on_duty) -> None:
     ask_for_callback(caller)
     callback = the_callback(app)
     response = post_signed(
@@ -217,7 +217,7 @@ def test_answer_webhook_for_an_unknown_try_hangs_up(app, client, caller, on_duty
 
 def test_a_callback_whose_status_never_comes_does_not_hold_up_the_line(
     app, caller, on_duty, fake_twilio, run_jobs, set_clock, runner
-) -> None:  # noqa: ANN001
+) -> None:
     ask_for_callback(caller)
     run_jobs()
     assert len(fake_twilio.calls_created) == 1

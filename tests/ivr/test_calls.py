@@ -16,7 +16,7 @@ from tests.twilio_fake import WAIT_URL_VERBS, call_params, parse_twiml, post_sig
 from tickets.models import Ticket
 
 
-def steps(app, driver) -> list[str]:  # noqa: ANN001
+def steps(app, driver) -> list[str]:
     with app.app_context():
         call = db.session.scalar(select(Call).where(Call.call_sid == driver.params["CallSid"]))
         return [
@@ -27,12 +27,12 @@ def steps(app, driver) -> list[str]:  # noqa: ANN001
         ]
 
 
-def the_call(app, driver) -> Call:  # noqa: ANN001
+def the_call(app, driver) -> Call:
     with app.app_context():
         return db.session.scalar(select(Call).where(Call.call_sid == driver.params["CallSid"]))
 
 
-def test_english_submenu_invalid_choice_two_timeouts_then_fallback(app, new_call) -> None:  # noqa: ANN001
+def test_english_submenu_invalid_choice_two_timeouts_then_fallback(app, new_call) -> None:
     call = new_call()
     root = call.start()
     gather = call.gather()
@@ -80,7 +80,7 @@ def test_english_submenu_invalid_choice_two_timeouts_then_fallback(app, new_call
     assert root.find("Hangup") is not None
 
 
-def test_star_repeats_and_zero_reaches_the_operator(app, new_call, on_duty) -> None:  # noqa: ANN001
+def test_star_repeats_and_zero_reaches_the_operator(app, new_call, on_duty) -> None:
     call = new_call()
     call.start()
     call.press("1")
@@ -94,7 +94,7 @@ def test_star_repeats_and_zero_reaches_the_operator(app, new_call, on_duty) -> N
     assert steps(app, call)[-3:] == ["main", "office_hours", "operator"]
 
 
-def test_no_language_choice_continues_in_mandarin(new_call) -> None:  # noqa: ANN001
+def test_no_language_choice_continues_in_mandarin(new_call) -> None:
     call = new_call()
     call.start()
     call.press("")
@@ -103,7 +103,7 @@ def test_no_language_choice_continues_in_mandarin(new_call) -> None:  # noqa: AN
     assert call.gather().find("Say").get("language") == "cmn-CN"
 
 
-def test_publishing_mid_call_keeps_the_call_on_its_version(app, new_call) -> None:  # noqa: ANN001
+def test_publishing_mid_call_keeps_the_call_on_its_version(app, new_call) -> None:
     old = new_call()
     old.start()
     old.press("1")  # Mandarin, main menu of version 1
@@ -140,7 +140,7 @@ def test_publishing_mid_call_keeps_the_call_on_its_version(app, new_call) -> Non
         ((2026, 11, 23, 8, 30), "open"),  # Monday at opening time
     ],
 )
-def test_hours_node_branches(set_clock, new_call, on_duty, when: tuple, expect: str) -> None:  # noqa: ANN001
+def test_hours_node_branches(set_clock, new_call, on_duty, when: tuple, expect: str) -> None:
     set_clock(*when)
     call = new_call()
     call.start()
@@ -153,7 +153,7 @@ def test_hours_node_branches(set_clock, new_call, on_duty, when: tuple, expect: 
         assert root.find("Record") is not None
 
 
-def test_date_override_closes_part_of_a_day(app, new_call, set_clock, operator_login) -> None:  # noqa: ANN001
+def test_date_override_closes_part_of_a_day(app, new_call, set_clock, operator_login) -> None:
     doc = load_document_text(default_menu_text())
     doc["hours"]["overrides"] = [
         {"date": "2026-11-24", "hours": ["08:30-12:00"], "note": "training"}
@@ -174,7 +174,7 @@ def test_date_override_closes_part_of_a_day(app, new_call, set_clock, operator_l
     assert call.press("0").find("Enqueue") is not None
 
 
-def test_knowledge_answers_then_offers_topics_again(new_call) -> None:  # noqa: ANN001
+def test_knowledge_answers_then_offers_topics_again(new_call) -> None:
     call = new_call()
     call.start()
     call.press("1")
@@ -186,7 +186,7 @@ def test_knowledge_answers_then_offers_topics_again(new_call) -> None:  # noqa: 
     assert call.says()[0] == "返回主菜单。"
 
 
-def test_ticket_lookup_only_for_the_caller_who_filed_it(app, new_call) -> None:  # noqa: ANN001
+def test_ticket_lookup_only_for_the_caller_who_filed_it(app, new_call) -> None:
     with app.app_context():
         db.session.add(
             Ticket(
@@ -230,7 +230,7 @@ def test_ticket_lookup_only_for_the_caller_who_filed_it(app, new_call) -> None: 
     assert "工单12315-20261122-0007的状态是：已派发处理。" in with_pin.says()
 
 
-def test_transfer_dials_with_the_caller_id_and_falls_back(new_call) -> None:  # noqa: ANN001
+def test_transfer_dials_with_the_caller_id_and_falls_back(new_call) -> None:
     call = new_call()
     call.start()
     call.press("1")
@@ -244,7 +244,7 @@ def test_transfer_dials_with_the_caller_id_and_falls_back(new_call) -> None:  # 
     call.press  # noqa: B018 (the call continues in the voicemail box)
 
 
-def test_queue_full_overflows_to_voicemail_and_wait_url_is_valid(client, new_call, on_duty) -> None:  # noqa: ANN001
+def test_queue_full_overflows_to_voicemail_and_wait_url_is_valid(client, new_call, on_duty) -> None:
     call = new_call()
     call.start()
     call.press("1")
@@ -258,7 +258,7 @@ def test_queue_full_overflows_to_voicemail_and_wait_url_is_valid(client, new_cal
     assert bridged.find("Hangup") is not None
 
 
-def test_survey_stores_the_rating(app, new_call) -> None:  # noqa: ANN001
+def test_survey_stores_the_rating(app, new_call) -> None:
     doc = load_document_text(default_menu_text())
     next(n for n in doc["nodes"] if n["id"] == "main")["options"].append(
         {"digit": "8", "target": "survey"}
@@ -278,7 +278,7 @@ def test_survey_stores_the_rating(app, new_call) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("digits", ["abc", "12", "9" * 10_240, "\u0661", "*#"])
-def test_garbage_digits_replay_the_menu(new_call, digits: str) -> None:  # noqa: ANN001
+def test_garbage_digits_replay_the_menu(new_call, digits: str) -> None:
     call = new_call()
     call.start()
     call.press("1")
@@ -300,14 +300,14 @@ def test_garbage_digits_replay_the_menu(new_call, digits: str) -> None:  # noqa:
         "/twilio/ivr/1/welcome/recorded",
     ],
 )
-def test_bad_urls_get_safe_twiml_back_to_the_menu(client, path: str) -> None:  # noqa: ANN001
+def test_bad_urls_get_safe_twiml_back_to_the_menu(client, path: str) -> None:
     response = post_signed(client, path, call_params(Digits="1"))
     assert response.status_code == 200
     root = parse_twiml(response.data)
     assert root.find("Gather") is not None or root.find("Enqueue") is not None
 
 
-def test_draft_version_in_url_is_treated_as_stale(app, client) -> None:  # noqa: ANN001
+def test_draft_version_in_url_is_treated_as_stale(app, client) -> None:
     with app.app_context():
         number = create_version(copy.deepcopy(load_document_text(default_menu_text()))).number
         db.session.commit()
@@ -317,7 +317,7 @@ def test_draft_version_in_url_is_treated_as_stale(app, client) -> None:  # noqa:
     assert "/twilio/ivr/1/welcome/input" in root.find("Gather").get("action")
 
 
-def test_no_published_menu_still_answers(app, client) -> None:  # noqa: ANN001
+def test_no_published_menu_still_answers(app, client) -> None:
     from ivr.models import MenuVersion
 
     with app.app_context():

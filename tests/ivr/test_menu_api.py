@@ -12,7 +12,7 @@ from tests.twilio_fake import parse_twiml
 
 
 @pytest.fixture
-def admin(app) -> dict[str, str]:  # noqa: ANN001
+def admin(app) -> dict[str, str]:
     with app.app_context():
         create_user("root", "admin", password="a-password")
         return {"Authorization": f"Bearer {issue_token('root')}"}
@@ -33,7 +33,7 @@ HOURS_NODE = {
 }
 
 
-def test_edit_validate_preview_walk_publish_and_roll_back(client, admin, new_call) -> None:  # noqa: ANN001
+def test_edit_validate_preview_walk_publish_and_roll_back(client, admin, new_call) -> None:
     draft = client.post("/api/v1/menu/versions", json={"from_version": 1}, headers=admin)
     assert draft.status_code == 201
     number, lock = draft.get_json()["number"], draft.get_json()["lock_version"]
@@ -99,7 +99,7 @@ def test_edit_validate_preview_walk_publish_and_roll_back(client, admin, new_cal
     ]
 
 
-def test_the_second_of_two_saves_from_the_same_copy_is_refused(client, admin) -> None:  # noqa: ANN001
+def test_the_second_of_two_saves_from_the_same_copy_is_refused(client, admin) -> None:
     draft = client.post("/api/v1/menu/versions", json={"from_version": 1}, headers=admin).get_json()
     url = f"/api/v1/menu/versions/{draft['number']}"
     first = with_new_option(draft["document"], "main")
@@ -118,7 +118,7 @@ def test_the_second_of_two_saves_from_the_same_copy_is_refused(client, admin) ->
     assert kept == first  # the first save is not lost, the second is not silently applied
 
 
-def test_published_versions_cannot_be_edited(client, admin) -> None:  # noqa: ANN001
+def test_published_versions_cannot_be_edited(client, admin) -> None:
     version = client.get("/api/v1/menu/versions/1", headers=admin).get_json()
     response = client.put(
         "/api/v1/menu/versions/1",
@@ -129,7 +129,7 @@ def test_published_versions_cannot_be_edited(client, admin) -> None:  # noqa: AN
     assert "make a new draft" in response.get_json()["error"]
 
 
-def test_uploaded_audio_becomes_a_telephone_prompt(app, client, admin, audio) -> None:  # noqa: ANN001
+def test_uploaded_audio_becomes_a_telephone_prompt(app, client, admin, audio) -> None:
     import io
     import wave
 

@@ -18,12 +18,12 @@ def _write(tmp_path: Path, doc: dict, name: str = "menu.yaml") -> Path:
     return path
 
 
-def _statuses(app) -> dict[int, str]:  # noqa: ANN001
+def _statuses(app) -> dict[int, str]:
     with app.app_context():
         return {v.number: v.status for v in db.session.scalars(select(MenuVersion))}
 
 
-def test_validate_reports_problems_with_paths(runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_validate_reports_problems_with_paths(runner, tmp_path: Path) -> None:
     doc = yaml.safe_load(default_menu_text())
     good = _write(tmp_path, doc, "good.yaml")
     result = runner.invoke(args=["menu", "validate", str(good)])
@@ -36,7 +36,7 @@ def test_validate_reports_problems_with_paths(runner, tmp_path: Path) -> None:  
     assert "nodes.main.options[0].target: unknown node 'nowhere'" in result.output
 
 
-def test_import_publish_export_and_roll_back(app, runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_import_publish_export_and_roll_back(app, runner, tmp_path: Path) -> None:
     doc = yaml.safe_load(default_menu_text())
     doc["title"] = "version two"
     result = runner.invoke(args=["menu", "import", str(_write(tmp_path, doc)), "--comment", "v2"])
@@ -57,7 +57,7 @@ def test_import_publish_export_and_roll_back(app, runner, tmp_path: Path) -> Non
     assert "2\tarchived\tcli" in listing
 
 
-def test_invalid_documents_are_never_imported_or_published(app, runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_invalid_documents_are_never_imported_or_published(app, runner, tmp_path: Path) -> None:
     doc = yaml.safe_load(default_menu_text())
     doc["start"] = "missing"
     result = runner.invoke(args=["menu", "import", str(_write(tmp_path, doc)), "--publish"])

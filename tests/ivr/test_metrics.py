@@ -16,12 +16,12 @@ from tests.ivr.queue_calls import QueuedCall
 
 
 @pytest.fixture
-def app(make_app):  # noqa: ANN001, ANN201
+def app(make_app):
     return make_app(public_url="http://localhost")  # callbacks are offered
 
 
 @pytest.fixture
-def day(app, client, new_call, set_clock, operator_login):  # noqa: ANN001, ANN201
+def day(app, client, new_call, set_clock, operator_login):
     """A day of calls on 2026-11-23 (Asia/Shanghai), plus one at 23:59 the day before.
 
     Hours are 24/7 in this menu, so that calls around midnight reach the queue.
@@ -84,7 +84,7 @@ def day(app, client, new_call, set_clock, operator_login):  # noqa: ANN001, ANN2
     return operator
 
 
-def metrics_for(runner, first: str, last: str | None = None) -> dict:  # noqa: ANN001
+def metrics_for(runner, first: str, last: str | None = None) -> dict:
     args = ["queues", "metrics", "--from", first, "--json"]
     if last:
         args += ["--to", last]
@@ -93,7 +93,7 @@ def metrics_for(runner, first: str, last: str | None = None) -> dict:  # noqa: A
     return json.loads(result.output)
 
 
-def test_a_scripted_day_matches_hand_computed_metrics(runner, day) -> None:  # noqa: ANN001
+def test_a_scripted_day_matches_hand_computed_metrics(runner, day) -> None:
     m = metrics_for(runner, "2026-11-23")
     # 12 callers offered: 5 answered (waits 8, 10, 25, 40, 15), 2 hung up, 3 left (voicemail,
     # callback, max wait), 2 refused (queue full at Twilio, no operator available).
@@ -116,14 +116,14 @@ def test_a_scripted_day_matches_hand_computed_metrics(runner, day) -> None:  # n
     assert m["ratings"] == 3
 
 
-def test_the_day_before_ends_at_shanghai_midnight(runner, day) -> None:  # noqa: ANN001
+def test_the_day_before_ends_at_shanghai_midnight(runner, day) -> None:
     m = metrics_for(runner, "2026-11-22")
     assert (m["offered"], m["answered"], m["average_wait"], m["p90_wait"]) == (1, 1, 100.0, 100)
     both = metrics_for(runner, "2026-11-22", "2026-11-23")
     assert both["offered"] == 13
 
 
-def test_an_empty_period_has_no_ratios(runner, day) -> None:  # noqa: ANN001
+def test_an_empty_period_has_no_ratios(runner, day) -> None:
     m = metrics_for(runner, "2026-11-24")
     assert m["offered"] == 0
     for key in ("answer_rate", "abandonment_rate", "average_wait", "p90_wait", "service_level"):
@@ -131,7 +131,7 @@ def test_an_empty_period_has_no_ratios(runner, day) -> None:  # noqa: ANN001
     assert m["satisfaction"] is None
 
 
-def test_metrics_and_operator_ratings_through_the_api(app, client, day) -> None:  # noqa: ANN001
+def test_metrics_and_operator_ratings_through_the_api(app, client, day) -> None:
     with app.app_context():
         create_user("maria", "manager", password="a-password")
         manager = issue_token("maria")
@@ -157,7 +157,7 @@ def test_metrics_and_operator_ratings_through_the_api(app, client, day) -> None:
     assert bad.get_json()["field"] == "from"
 
 
-def test_live_queues_show_operators_only_their_own(app, client, operator_login) -> None:  # noqa: ANN001
+def test_live_queues_show_operators_only_their_own(app, client, operator_login) -> None:
     operator_login("bob", "+8613900000002", queues=("experts",))
     with app.app_context():
         bob = issue_token("bob")

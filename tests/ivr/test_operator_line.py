@@ -15,21 +15,21 @@ from tests.twilio_fake import CallDriver, post_signed
 PHONE = "+8613900000001"
 
 
-def operator_call(client, phone: str = PHONE, n: int = 1) -> CallDriver:  # noqa: ANN001
+def operator_call(client, phone: str = PHONE, n: int = 1) -> CallDriver:
     return CallDriver(client, call_sid=f"CA{'e' * 30}{n:02d}", caller=phone)
 
 
-def audit_actions(app) -> list[str]:  # noqa: ANN001
+def audit_actions(app) -> list[str]:
     with app.app_context():
         return [a.action for a in db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
 
 
-def sessions(app) -> list[OperatorSession]:  # noqa: ANN001
+def sessions(app) -> list[OperatorSession]:
     with app.app_context():
         return db.session.scalars(select(OperatorSession)).all()
 
 
-def test_unknown_caller_id_is_refused_and_logged(app, client) -> None:  # noqa: ANN001
+def test_unknown_caller_id_is_refused_and_logged(app, client) -> None:
     call = operator_call(client, "+8613911111111")
     root = call.post("/twilio/operator")
     assert "未登记为话务员" in call.spoken()
@@ -38,7 +38,7 @@ def test_unknown_caller_id_is_refused_and_logged(app, client) -> None:  # noqa: 
     assert audit_actions(app) == ["operator_line.unknown_caller"]
 
 
-def test_three_wrong_pins_end_the_call_and_are_logged(app, client, make_operator) -> None:  # noqa: ANN001
+def test_three_wrong_pins_end_the_call_and_are_logged(app, client, make_operator) -> None:
     make_operator()
     call = operator_call(client)
     root = call.post("/twilio/operator")
@@ -55,7 +55,7 @@ def test_three_wrong_pins_end_the_call_and_are_logged(app, client, make_operator
     assert sessions(app) == []
 
 
-def test_right_pin_dials_the_queue_with_the_queue_url(app, client, make_operator) -> None:  # noqa: ANN001
+def test_right_pin_dials_the_queue_with_the_queue_url(app, client, make_operator) -> None:
     make_operator(language="en-US")
     call = operator_call(client)
     call.post("/twilio/operator")
@@ -72,7 +72,7 @@ def test_right_pin_dials_the_queue_with_the_queue_url(app, client, make_operator
     assert audit_actions(app) == ["operator_line.login"]
 
 
-def test_the_operator_is_briefed_on_the_caller_at_the_front(app, client, on_duty, new_call) -> None:  # noqa: ANN001
+def test_the_operator_is_briefed_on_the_caller_at_the_front(app, client, on_duty, new_call) -> None:
     queued = QueuedCall(new_call())
     queued.driver.start()
     queued.driver.press("1")
@@ -87,7 +87,7 @@ def test_the_operator_is_briefed_on_the_caller_at_the_front(app, client, on_duty
     assert root.find("Dial/Queue").text == "operators"
 
 
-def test_operator_hears_only_their_own_queues(app, client, operator_login) -> None:  # noqa: ANN001
+def test_operator_hears_only_their_own_queues(app, client, operator_login) -> None:
     driver = operator_login(queues=("experts", "operators"))
     assert driver.twiml.find("Dial/Queue").text == "experts"  # nobody waiting: their first queue
     other = operator_login("bob", "+8613900000002", queues=())
@@ -95,7 +95,7 @@ def test_operator_hears_only_their_own_queues(app, client, operator_login) -> No
     assert other.twiml.find("Dial") is None
 
 
-def test_an_unavailable_operator_is_not_connected(app, client, on_duty, new_call) -> None:  # noqa: ANN001
+def test_an_unavailable_operator_is_not_connected(app, client, on_duty, new_call) -> None:
     on_duty.follow("Dial", DialCallStatus="no-answer")
     root = on_duty.press("2")  # unavailable
     assert root.find("Dial") is None
@@ -111,7 +111,7 @@ def test_an_unavailable_operator_is_not_connected(app, client, on_duty, new_call
     assert audit_actions(app)[-2:] == ["operator_line.unavailable", "operator_line.available"]
 
 
-def test_logging_out_by_keypad_or_by_hanging_up(app, client, on_duty, operator_login) -> None:  # noqa: ANN001
+def test_logging_out_by_keypad_or_by_hanging_up(app, client, on_duty, operator_login) -> None:
     on_duty.follow("Dial", DialCallStatus="no-answer")
     root = on_duty.press("9")
     assert [el.tag for el in root] == ["Say", "Hangup"]
@@ -125,7 +125,7 @@ def test_logging_out_by_keypad_or_by_hanging_up(app, client, on_duty, operator_l
     assert "您已退出登录" in other.spoken()
 
 
-def test_ten_wrong_pins_in_a_row_lock_the_pin(app, client, make_operator) -> None:  # noqa: ANN001
+def test_ten_wrong_pins_in_a_row_lock_the_pin(app, client, make_operator) -> None:
     make_operator()
     for n in range(4):  # 3 + 3 + 3 + 1 wrong PINs over four calls
         call = operator_call(client, n=n)

@@ -175,7 +175,7 @@ _sids = itertools.count()
 )
 def test_engine_answers_valid_twiml_on_any_valid_menu(
     app, client, doc: dict, presses: list
-) -> None:  # noqa: ANN001
+) -> None:
     assume(not validate_document(doc))
     with app.app_context():
         publish(create_version(doc).number)
@@ -219,7 +219,7 @@ def test_any_parameters_get_twiml_never_an_error(
     client,
     node: str,
     action: str,
-    query: dict,  # noqa: ANN001
+    query: dict,
     digits: str,
     version: int,
 ) -> None:

@@ -15,13 +15,13 @@ from tests.twilio_fake import WAIT_URL_VERBS, call_params, parse_twiml, post_sig
 
 
 @pytest.fixture
-def app(make_app):  # noqa: ANN001, ANN201
+def app(make_app):
     """A public URL is set: Twilio can fetch a callback's TwiML, so callbacks are offered."""
     return make_app(public_url="http://localhost")
 
 
 @pytest.fixture
-def caller(new_call):  # noqa: ANN001, ANN201
+def caller(new_call):
     counter = iter(range(100))
 
     def make(number: str | None = None) -> QueuedCall:
@@ -31,7 +31,7 @@ def caller(new_call):  # noqa: ANN001, ANN201
     return make
 
 
-def visit_of(app, queued: QueuedCall) -> QueueVisit:  # noqa: ANN001
+def visit_of(app, queued: QueuedCall) -> QueueVisit:
     with app.app_context():
         call = db.session.scalar(select(Call).where(Call.call_sid == queued.sid))
         return db.session.scalars(
@@ -39,7 +39,7 @@ def visit_of(app, queued: QueuedCall) -> QueueVisit:  # noqa: ANN001
         ).all()[-1]
 
 
-def publish_with(app, change) -> None:  # noqa: ANN001
+def publish_with(app, change) -> None:
     doc = load_document_text(default_menu_text())
     change(doc)
     with app.app_context():
@@ -50,7 +50,7 @@ def publish_with(app, change) -> None:  # noqa: ANN001
 # -- announcements -----------------------------------------------------------------------------
 
 
-def test_position_and_estimate_from_twilio_average_in_mandarin(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_position_and_estimate_from_twilio_average_in_mandarin(app, caller, on_duty) -> None:
     queued = caller()
     root = queued.join()
     assert root.find("Enqueue").text == "operators"
@@ -64,7 +64,7 @@ def test_position_and_estimate_from_twilio_average_in_mandarin(app, caller, on_d
     assert visit_of(app, queued).position_on_join == 1
 
 
-def test_position_and_estimate_in_english(caller, on_duty) -> None:  # noqa: ANN001
+def test_position_and_estimate_in_english(caller, on_duty) -> None:
     queued = caller()
     queued.join(language_key="2")
     queued.hold(position=4, queue_time=5, avg=50)
@@ -79,7 +79,7 @@ def test_position_and_estimate_in_english(caller, on_duty) -> None:  # noqa: ANN
     assert not any("estimated" in s for s in queued.says_on_hold())
 
 
-def test_estimate_comes_from_recent_answered_callers(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_estimate_comes_from_recent_answered_callers(app, caller, on_duty) -> None:
     for wait in (30, 40, 50):  # three callers, each first in line, answered after these waits
         served = caller()
         served.join()
@@ -92,7 +92,7 @@ def test_estimate_comes_from_recent_answered_callers(app, caller, on_duty) -> No
     assert queued.says_on_hold()[:2] == ["您目前排在第3位。", "预计等待约2分钟。"]
 
 
-def test_callers_holding_a_callback_place_count_in_the_position(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_callers_holding_a_callback_place_count_in_the_position(app, caller, on_duty) -> None:
     first = caller()
     first.join()
     first.hold(position=1)
@@ -112,7 +112,7 @@ def queued_says(queued: QueuedCall) -> list[str]:
 # -- keys on hold ------------------------------------------------------------------------------
 
 
-def test_pressing_1_leaves_for_the_voicemail_box(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_pressing_1_leaves_for_the_voicemail_box(app, caller, on_duty) -> None:
     queued = caller()
     queued.join()
     queued.hold(position=2)
@@ -123,7 +123,7 @@ def test_pressing_1_leaves_for_the_voicemail_box(app, caller, on_duty) -> None: 
     assert (visit.result, visit.leave_reason, visit.wait_seconds) == ("leave", "voicemail", 35)
 
 
-def test_pressing_2_registers_a_callback_that_keeps_the_place(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_pressing_2_registers_a_callback_that_keeps_the_place(app, caller, on_duty) -> None:
     queued = caller("+8613800138123")
     queued.join()
     queued.hold(position=2)
@@ -143,7 +143,7 @@ def test_pressing_2_registers_a_callback_that_keeps_the_place(app, caller, on_du
 
 
 @pytest.mark.parametrize("number", ["anonymous", "+266696687", "", "12345", "+8600"])
-def test_withheld_or_invalid_numbers_cannot_choose_callback(app, caller, on_duty, number) -> None:  # noqa: ANN001
+def test_withheld_or_invalid_numbers_cannot_choose_callback(app, caller, on_duty, number) -> None:
     queued = caller(number)
     queued.join()
     queued.hold(position=2)
@@ -156,7 +156,7 @@ def test_withheld_or_invalid_numbers_cannot_choose_callback(app, caller, on_duty
         assert db.session.scalars(select(Callback)).all() == []
 
 
-def test_another_key_repeats_the_announcement(caller, on_duty) -> None:  # noqa: ANN001
+def test_another_key_repeats_the_announcement(caller, on_duty) -> None:
     queued = caller()
     queued.join()
     queued.hold(position=2)
@@ -168,7 +168,7 @@ def test_another_key_repeats_the_announcement(caller, on_duty) -> None:  # noqa:
 # -- overflow and results ----------------------------------------------------------------------
 
 
-def test_max_wait_leads_to_leave_then_the_overflow(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_max_wait_leads_to_leave_then_the_overflow(app, caller, on_duty) -> None:
     queued = caller()
     queued.join()
     root = queued.hold(position=2, queue_time=600)  # the default menu's max_wait
@@ -180,7 +180,7 @@ def test_max_wait_leads_to_leave_then_the_overflow(app, caller, on_duty) -> None
     assert (visit.result, visit.leave_reason, visit.wait_seconds) == ("leave", "max-wait", 600)
 
 
-def test_queue_full_at_twilio_goes_to_overflow(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_queue_full_at_twilio_goes_to_overflow(app, caller, on_duty) -> None:
     queued = caller()
     queued.join()
     root = queued.leave("queue-full")
@@ -189,7 +189,7 @@ def test_queue_full_at_twilio_goes_to_overflow(app, caller, on_duty) -> None:  #
     assert visit_of(app, queued).result == "queue-full"
 
 
-def test_max_size_overflows_without_enqueueing(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_max_size_overflows_without_enqueueing(app, caller, on_duty) -> None:
     publish_with(app, lambda doc: doc["queues"]["operators"].update(max_size=1))
     caller().join()
     second = caller()
@@ -200,7 +200,7 @@ def test_max_size_overflows_without_enqueueing(app, caller, on_duty) -> None:  #
     assert visit_of(app, second).result == "queue-full"
 
 
-def test_no_operator_logged_in_goes_to_overflow(app, caller) -> None:  # noqa: ANN001
+def test_no_operator_logged_in_goes_to_overflow(app, caller) -> None:
     queued = caller()
     root = queued.join()
     assert root.find("Enqueue") is None
@@ -209,7 +209,7 @@ def test_no_operator_logged_in_goes_to_overflow(app, caller) -> None:  # noqa: A
     assert visit_of(app, queued).result == "no-operators"
 
 
-def test_language_no_operator_speaks_goes_to_overflow(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_language_no_operator_speaks_goes_to_overflow(app, caller, on_duty) -> None:
     publish_with(app, lambda doc: doc["queues"]["operators"].update(languages=["zh-CN"]))
     queued = caller()
     root = queued.join(language_key="2")
@@ -217,7 +217,7 @@ def test_language_no_operator_speaks_goes_to_overflow(app, caller, on_duty) -> N
     assert "all our operators are busy" in queued.driver.spoken()
 
 
-def test_hangup_while_waiting_counts_as_abandoned(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_hangup_while_waiting_counts_as_abandoned(app, caller, on_duty) -> None:
     queued = caller()
     queued.join()
     root = queued.leave("hangup", queue_time=48)
@@ -228,7 +228,7 @@ def test_hangup_while_waiting_counts_as_abandoned(app, caller, on_duty) -> None:
 
 def test_a_hangup_twilio_never_reports_is_closed_by_the_status_callback(
     app, caller, on_duty
-) -> None:  # noqa: ANN001
+) -> None:
     queued = caller()
     queued.join()
     params = {**queued.driver.params, "CallStatus": "completed", "CallDuration": "75"}
@@ -238,7 +238,7 @@ def test_a_hangup_twilio_never_reports_is_closed_by_the_status_callback(
     assert visit.left_at is not None
 
 
-def test_bridged_caller_hears_the_survey_and_the_rating_is_stored(app, caller, on_duty) -> None:  # noqa: ANN001
+def test_bridged_caller_hears_the_survey_and_the_rating_is_stored(app, caller, on_duty) -> None:
     queued = caller()
     queued.join()
     queued.hold(position=1, queue_time=5)
@@ -274,7 +274,7 @@ def test_bridged_caller_hears_the_survey_and_the_rating_is_stored(app, caller, o
         "/twilio/queue/1/operator/choice?lang=zh-CN",  # a key from a call never enqueued
     ],
 )
-def test_bad_wait_urls_still_answer_wait_twiml(client, path: str) -> None:  # noqa: ANN001
+def test_bad_wait_urls_still_answer_wait_twiml(client, path: str) -> None:
     params = {**call_params(Digits="2"), "QueuePosition": "x", "QueueTime": "-1"}
     response = post_signed(client, path, params)
     assert response.status_code == 200
@@ -284,7 +284,7 @@ def test_bad_wait_urls_still_answer_wait_twiml(client, path: str) -> None:  # no
 
 def test_talk_time_comes_from_the_status_callback_when_the_caller_hangs_up_first(
     app, caller, on_duty, set_clock
-) -> None:  # noqa: ANN001
+) -> None:
     queued = caller()
     queued.join()
     queued.bridge(on_duty, queue_time=30)

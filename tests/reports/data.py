@@ -108,7 +108,7 @@ def ticket(
     state: str = "open",
     source: str = "voicemail",
     type: str | None = "complaint",
-    category: str | None = "food",  # noqa: A002
+    category: str | None = "food",
     district: str | None = "静安",
     merchant: str | None = None,
     due: datetime | None = None,

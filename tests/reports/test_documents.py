@@ -22,7 +22,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def week47(app) -> None:  # noqa: ANN001
+def week47(app) -> None:
     """A week with a food spike at one supermarket, and an overdue ticket."""
     with app.app_context():
         for i in range(12):
@@ -33,7 +33,7 @@ def week47(app) -> None:  # noqa: ANN001
         db.session.commit()
 
 
-def test_weekly_report_from_the_command_line(app, runner, week47) -> None:  # noqa: ANN001
+def test_weekly_report_from_the_command_line(app, runner, week47) -> None:
     result = runner.invoke(["report", "weekly", "--week", "2026-W47"])
     assert result.exit_code == 0, result.output
     assert "weekly report 2026-W47 generated" in result.output
@@ -63,7 +63,7 @@ def test_weekly_report_from_the_command_line(app, runner, week47) -> None:  # no
     assert "weekly   2026-W47  rev 2" in listed.output
 
 
-def test_monthly_analysis_and_a_bad_period(app, runner, week47, tmp_path) -> None:  # noqa: ANN001
+def test_monthly_analysis_and_a_bad_period(app, runner, week47, tmp_path) -> None:
     out = tmp_path / "monthly.html"
     result = runner.invoke(["report", "monthly", "--month", "2026-11", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -75,7 +75,7 @@ def test_monthly_analysis_and_a_bad_period(app, runner, week47, tmp_path) -> Non
     assert "2026 has weeks 1 to 53" in bad.output
 
 
-def test_the_scheduler_makes_last_weeks_and_last_months_once(app, week47) -> None:  # noqa: ANN001
+def test_the_scheduler_makes_last_weeks_and_last_months_once(app, week47) -> None:
     monday_early = datetime(2026, 11, 23, 5, 0, tzinfo=SHANGHAI)
     monday_morning = datetime(2026, 11, 23, 7, 0, tzinfo=SHANGHAI)
     with app.app_context():
@@ -88,7 +88,7 @@ def test_the_scheduler_makes_last_weeks_and_last_months_once(app, week47) -> Non
         assert generate_due(monday_morning) == []  # once
 
 
-def test_the_periodic_job_runs_on_a_real_worker(app) -> None:  # noqa: ANN001
+def test_the_periodic_job_runs_on_a_real_worker(app) -> None:
     from reports.jobs import PERIODIC, generate_reports
 
     assert (generate_reports, 3600) in PERIODIC
@@ -103,7 +103,7 @@ def test_the_periodic_job_runs_on_a_real_worker(app) -> None:  # noqa: ANN001
     ]
 
 
-def test_documents_page_generates_lists_and_serves(app, client, week47) -> None:  # noqa: ANN001
+def test_documents_page_generates_lists_and_serves(app, client, week47) -> None:
     with app.app_context():
         create_user("maria", "manager", password="manager-pw")
         create_user("wang", "operator", password="operator-pw")
@@ -133,7 +133,7 @@ def test_documents_page_generates_lists_and_serves(app, client, week47) -> None:
     assert "a week is written like 2026-W47" in bad.text
 
 
-def test_documents_api(app, client, week47) -> None:  # noqa: ANN001
+def test_documents_api(app, client, week47) -> None:
     with app.app_context():
         create_user("maria", "manager", password="manager-pw")
         token = issue_token("maria", "reports")
@@ -160,7 +160,7 @@ def test_documents_api(app, client, week47) -> None:  # noqa: ANN001
     assert client.get("/api/v1/reports/documents/999", headers=headers).status_code == 404
 
 
-def test_documents_are_in_the_report_language_whoever_asks(make_app) -> None:  # noqa: ANN001
+def test_documents_are_in_the_report_language_whoever_asks(make_app) -> None:
     """REPORT_LANGUAGE=en-US: the scheduled document and one asked for on a Chinese page are
     both in English; the page around them stays Chinese."""
     app = make_app(report_language="en-US")

@@ -27,12 +27,12 @@ CSV = (
 )
 
 
-def names(app) -> dict[str, str]:  # noqa: ANN001
+def names(app) -> dict[str, str]:
     with app.app_context():
         return environment.category_names()
 
 
-def test_parse_accepts_keys_and_names_and_excel_encodings(app) -> None:  # noqa: ANN001
+def test_parse_accepts_keys_and_names_and_excel_encodings(app) -> None:
     known = names(app)
     rows = environment.parse(CSV.encode("utf-8-sig"), known)
     assert [(r.sector, r.growth_percent, r.categories) for r in rows] == [
@@ -43,14 +43,14 @@ def test_parse_accepts_keys_and_names_and_excel_encodings(app) -> None:  # noqa:
     assert environment.parse(CSV.encode("gb18030"), known) == rows
 
 
-def test_the_shipped_example_loads(app) -> None:  # noqa: ANN001
+def test_the_shipped_example_loads(app) -> None:
     """The README uploads reports/data/sector-growth-example.csv: it must stay valid."""
     example = Path(environment.__file__).parent / "data" / "sector-growth-example.csv"
     rows = environment.parse(example.read_bytes(), names(app))
     assert {r.sector for r in rows} >= {"网上零售额", "社会消费品零售总额"}
 
 
-def test_a_bad_file_names_every_bad_line(app) -> None:  # noqa: ANN001
+def test_a_bad_file_names_every_bad_line(app) -> None:
     bad = (
         "month,sector,growth_percent,categories\n"
         "2026-13,零售,3.2,food\n"
@@ -75,7 +75,7 @@ def test_a_bad_file_names_every_bad_line(app) -> None:  # noqa: ANN001
         environment.parse(b"month,sector,growth_percent,categories\n", names(app))
 
 
-def test_index_is_complaint_growth_minus_spending_growth(app) -> None:  # noqa: ANN001
+def test_index_is_complaint_growth_minus_spending_growth(app) -> None:
     with app.app_context():
         for year, food, online in ((2025, 10, 10), (2026, 12, 8)):
             for i in range(food):
@@ -102,7 +102,7 @@ def test_index_is_complaint_growth_minus_spending_growth(app) -> None:  # noqa: 
     assert travel.reading == "unknown"
 
 
-def test_admin_uploads_on_the_page_and_a_bad_file_stores_nothing(app, client) -> None:  # noqa: ANN001
+def test_admin_uploads_on_the_page_and_a_bad_file_stores_nothing(app, client) -> None:
     with app.app_context():
         create_user("root", "admin", password="admin-pw-1")
         create_user("maria", "manager", password="manager-pw")
@@ -144,13 +144,13 @@ def test_admin_uploads_on_the_page_and_a_bad_file_stores_nothing(app, client) ->
         assert db.session.scalar(select(func.count()).select_from(SectorGrowth)) == 3
 
 
-def _file(text: str):  # noqa: ANN202
+def _file(text: str):
     import io
 
     return io.BytesIO(text.encode("utf-8"))
 
 
-def test_the_flash_counts_rows_in_the_pages_language(app, client) -> None:  # noqa: ANN001
+def test_the_flash_counts_rows_in_the_pages_language(app, client) -> None:
     """One row, then three: ngettext picks English's singular and plural; Chinese has one."""
     with app.app_context():
         create_user("root", "admin", password="admin-pw-1")

@@ -22,7 +22,7 @@ AT = local(2026, 11, 23, 12)  # "now" for the overdue count
 
 
 @pytest.fixture
-def week_of_data(app) -> None:  # noqa: ANN001
+def week_of_data(app) -> None:
     """The hand-built week (comments give the local time and why each row counts or not)."""
     with app.app_context():
         # Calls. Before the week: Sunday 15th 23:59 (the previous period), and the 10th.
@@ -90,7 +90,7 @@ def week_of_data(app) -> None:  # noqa: ANN001
         db.session.commit()
 
 
-def test_every_figure_of_the_week(app, week_of_data) -> None:  # noqa: ANN001
+def test_every_figure_of_the_week(app, week_of_data) -> None:
     with app.app_context():
         fig = figures.figures(WEEK, SHANGHAI, AT)
     assert fig.calls == 6  # B, C, E, F and two withheld; not the operator line, not A or D
@@ -117,7 +117,7 @@ def test_every_figure_of_the_week(app, week_of_data) -> None:  # noqa: ANN001
     assert fig.repeat_callers == 1  # +8613800000001 (B and E); "anonymous" is not a number
 
 
-def test_growth_against_the_week_before_and_a_year_earlier(app, week_of_data) -> None:  # noqa: ANN001
+def test_growth_against_the_week_before_and_a_year_earlier(app, week_of_data) -> None:
     with app.app_context():
         comparison = growth.compare(WEEK, SHANGHAI, AT)
     assert comparison.previous.period == Period(date(2026, 11, 9), date(2026, 11, 15), "week")
@@ -142,7 +142,7 @@ def test_a_change_that_rounds_to_nothing_is_not_a_fall() -> None:
     assert tables.change(None) == "–"
 
 
-def test_headline_table_formats_what_the_figures_say(app, week_of_data) -> None:  # noqa: ANN001
+def test_headline_table_formats_what_the_figures_say(app, week_of_data) -> None:
     with app.app_context(), force_locale("en"):
         table = tables.headline(growth.compare(WEEK, SHANGHAI, AT))
     rows = {row[0]: row[1:] for row in table.rows}
@@ -155,7 +155,7 @@ def test_headline_table_formats_what_the_figures_say(app, week_of_data) -> None:
     )
 
 
-def test_rankings_with_growth(app, week_of_data) -> None:  # noqa: ANN001
+def test_rankings_with_growth(app, week_of_data) -> None:
     with app.app_context():
         ranked = growth.ranked("category", WEEK, SHANGHAI)
     assert [(r.value, r.count, r.previous, r.growth, r.year_ago) for r in ranked] == [
@@ -165,7 +165,7 @@ def test_rankings_with_growth(app, week_of_data) -> None:  # noqa: ANN001
     assert ranked[0].growth_year is None
 
 
-def test_days_run_midnight_to_midnight_in_shanghai(app, week_of_data) -> None:  # noqa: ANN001
+def test_days_run_midnight_to_midnight_in_shanghai(app, week_of_data) -> None:
     with app.app_context():
         rows = {row.day: row for row in series.daily(WEEK, SHANGHAI)}
     assert len(rows) == 7
@@ -178,7 +178,7 @@ def test_days_run_midnight_to_midnight_in_shanghai(app, week_of_data) -> None:  
     assert sum(row.calls for row in rows.values()) == 6
 
 
-def test_a_long_range_is_charted_per_week(app, week_of_data) -> None:  # noqa: ANN001
+def test_a_long_range_is_charted_per_week(app, week_of_data) -> None:
     with app.app_context():
         rows = series.daily(days("2026-11-09", "2026-11-22"), SHANGHAI)
     weeks = series.by_week(rows)
@@ -188,7 +188,7 @@ def test_a_long_range_is_charted_per_week(app, week_of_data) -> None:  # noqa: A
     ]
 
 
-def test_days_in_a_zone_with_a_daylight_saving_change(app) -> None:  # noqa: ANN001
+def test_days_in_a_zone_with_a_daylight_saving_change(app) -> None:
     """New York leaves daylight saving on 1 November 2026: the local day still decides."""
     york = ZoneInfo("America/New_York")
     with app.app_context():
@@ -200,7 +200,7 @@ def test_days_in_a_zone_with_a_daylight_saving_change(app) -> None:  # noqa: ANN
     assert [row.calls for row in rows] == [1, 1, 1]
 
 
-def test_an_empty_period_has_no_rates_and_no_division_by_zero(app) -> None:  # noqa: ANN001
+def test_an_empty_period_has_no_rates_and_no_division_by_zero(app) -> None:
     with app.app_context(), force_locale("en"):
         comparison = growth.compare(month("2020-02"), SHANGHAI, AT)
         table = tables.headline(comparison)

@@ -38,7 +38,7 @@ def confirmed(username: str, n: int, edited_later: int) -> None:
 
 
 @pytest.fixture
-def month_of_work(app) -> None:  # noqa: ANN001
+def month_of_work(app) -> None:
     with app.app_context():
         ann = create_user("ann", "operator", password="pw-ann-123", display_name="Ann")
         bob = create_user("bob", "operator", password="pw-bob-123")
@@ -54,7 +54,7 @@ def month_of_work(app) -> None:  # noqa: ANN001
         db.session.commit()
 
 
-def test_stars_follow_the_formula(app, month_of_work) -> None:  # noqa: ANN001
+def test_stars_follow_the_formula(app, month_of_work) -> None:
     with app.app_context():
         listed = operator_stars(month("2026-11"), SHANGHAI)
     assert [s.username for s in listed] == ["ann", "bob", "cai"]  # best first, unrated last
@@ -81,6 +81,6 @@ def test_stars_follow_the_formula(app, month_of_work) -> None:  # noqa: ANN001
     assert cai.stars is None  # 2 answered + 0 confirmed < 10: too little work to rate
 
 
-def test_a_month_without_work_rates_nobody(app) -> None:  # noqa: ANN001
+def test_a_month_without_work_rates_nobody(app) -> None:
     with app.app_context():
         assert operator_stars(month("2026-11"), SHANGHAI) == []

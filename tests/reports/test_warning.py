@@ -41,7 +41,7 @@ def plant(week_back: int, count: int, category: str, merchant: str | None = None
 
 
 @pytest.fixture
-def spike(app) -> None:  # noqa: ANN001
+def spike(app) -> None:
     with app.app_context():
         for back, (food, online) in enumerate(
             zip(reversed(FOOD), reversed(ONLINE), strict=True), start=1
@@ -54,7 +54,7 @@ def spike(app) -> None:  # noqa: ANN001
         db.session.commit()
 
 
-def test_only_the_spike_is_flagged(app, spike) -> None:  # noqa: ANN001
+def test_only_the_spike_is_flagged(app, spike) -> None:
     with app.app_context():
         found = warnings(SUNDAY, SHANGHAI, min_count=10, z_threshold=3.0)
     assert {(w.dimension, w.value) for w in found} == {
@@ -87,13 +87,13 @@ def test_minimum_count_and_poisson_test() -> None:
     assert poisson_tail(3, 2.0) == pytest.approx(1 - 5 * 2.718281828**-2)  # 1 − e⁻²(1+2+2)
 
 
-def _week():  # noqa: ANN202
+def _week():
     from reports.periods import week
 
     return week("2026-W47")
 
 
-def test_a_warning_links_to_the_tickets_behind_it(app, client, spike) -> None:  # noqa: ANN001
+def test_a_warning_links_to_the_tickets_behind_it(app, client, spike) -> None:
     with app.app_context():
         create_user("maria", "manager", password="manager-pw")
     login(client, "maria", "manager-pw")
@@ -105,7 +105,7 @@ def test_a_warning_links_to_the_tickets_behind_it(app, client, spike) -> None:  
     assert f"({FOOD_NOW})" in tickets.text  # the list's total: exactly the tickets behind it
 
 
-def test_warnings_api(app, client, spike) -> None:  # noqa: ANN001
+def test_warnings_api(app, client, spike) -> None:
     with app.app_context():
         create_user("maria", "manager", password="manager-pw")
         token = issue_token("maria")

@@ -61,7 +61,7 @@ def page_tables(html: str) -> dict[str, list[list[str]]]:
 
 
 @pytest.fixture
-def november(app) -> None:  # noqa: ANN001
+def november(app) -> None:
     with app.app_context():
         for user in (
             create_user("maria", "manager", password="manager-pw"),
@@ -89,7 +89,7 @@ def november(app) -> None:  # noqa: ANN001
         db.session.commit()
 
 
-def test_dashboard_shows_the_range_with_charts(client, november) -> None:  # noqa: ANN001
+def test_dashboard_shows_the_range_with_charts(client, november) -> None:
     login(client, "maria", "manager-pw")
     page = client.get(f"/reports?{RANGE}")
     assert page.status_code == 200
@@ -111,7 +111,7 @@ def test_dashboard_shows_the_range_with_charts(client, november) -> None:  # noq
     assert 'value="2026-11-01"' in page.text  # the picker shows the range
 
 
-def test_every_tables_csv_is_the_table_on_the_page(client, november) -> None:  # noqa: ANN001
+def test_every_tables_csv_is_the_table_on_the_page(client, november) -> None:
     login(client, "root", "admin-pw-1")
     page = client.get(f"/reports?{RANGE}")
     tables = page_tables(page.text)
@@ -142,7 +142,7 @@ def test_every_tables_csv_is_the_table_on_the_page(client, november) -> None:  #
     assert "No warnings this week." in page.text
 
 
-def test_report_csv_escapes_formulas(client, app, november) -> None:  # noqa: ANN001
+def test_report_csv_escapes_formulas(client, app, november) -> None:
     """A district as transcribed reaches the CSV as text, never as a spreadsheet formula."""
     written = {
         '=HYPERLINK("http://x.cn","a")': '\'=HYPERLINK("http://x.cn","a")',  # ≤ 32 chars
@@ -168,7 +168,7 @@ def test_report_csv_escapes_formulas(client, app, november) -> None:  # noqa: AN
         assert read[district] == page[district]  # read back, the CSV is the page
 
 
-def test_bad_ranges_and_roles(client, november) -> None:  # noqa: ANN001
+def test_bad_ranges_and_roles(client, november) -> None:
     login(client, "maria", "manager-pw")
     backwards = client.get("/reports?from=2026-11-30&to=2026-11-01")
     assert backwards.status_code == 400
@@ -181,7 +181,7 @@ def test_bad_ranges_and_roles(client, november) -> None:  # noqa: ANN001
     assert default.status_code == 200  # this month so far
 
 
-def test_summary_api(app, client, november) -> None:  # noqa: ANN001
+def test_summary_api(app, client, november) -> None:
     with app.app_context():
         manager = issue_token("maria", "reports")
         operator = issue_token("wang", "api")

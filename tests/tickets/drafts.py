@@ -10,7 +10,7 @@ from tickets.models import Ticket
 from voicemail.models import Transcript, Voicemail
 
 
-def make_voicemail_draft(app, recording: Path) -> int:  # noqa: ANN001
+def make_voicemail_draft(app, recording: Path) -> int:
     """A voicemail stored as `recordings/RE1.wav`, its transcript (the second word unsure) and
     its draft: a repeat caller, priority 1, category suggested from 淘宝."""
     storage = app.config["HOTLINE_SETTINGS"].storage_root

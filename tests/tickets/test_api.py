@@ -22,7 +22,7 @@ from tickets.models import Ticket
 
 
 @pytest.fixture
-def app(make_app, fake_twilio):  # noqa: ANN001, ANN201
+def app(make_app, fake_twilio):
     return make_app(
         twilio_api_base_url=fake_twilio.base_url,
         sms_notifications=True,
@@ -31,7 +31,7 @@ def app(make_app, fake_twilio):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def tokens(app) -> dict[str, dict[str, str]]:  # noqa: ANN001
+def tokens(app) -> dict[str, dict[str, str]]:
     found = {}
     with app.app_context():
         for name, role in (
@@ -46,7 +46,7 @@ def tokens(app) -> dict[str, dict[str, str]]:  # noqa: ANN001
 
 
 @pytest.fixture
-def draft_id(app) -> int:  # noqa: ANN001
+def draft_id(app) -> int:
     with app.app_context():
         ticket = Ticket(
             state="draft",
@@ -70,10 +70,10 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 receiver.bodies.append(json.loads(self.rfile.read(length)))
                 self.send_response(204)
@@ -89,7 +89,7 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():  # noqa: ANN201
+def receiver():
     found = Receiver()
     yield found
     found.stop()
@@ -111,7 +111,7 @@ def transfer_body(ref: str = "WO-2026-0001", **extra: object) -> dict:
 # -- roles -------------------------------------------------------------------------------------
 
 
-def test_roles_are_enforced(client, tokens) -> None:  # noqa: ANN001
+def test_roles_are_enforced(client, tokens) -> None:
     assert client.get("/api/v1/tickets").status_code == 401
     assert client.get("/api/v1/tickets", headers=tokens["12345"]).status_code == 403
     assert client.get("/api/v1/queues/metrics", headers=tokens["wang"]).status_code == 403
@@ -131,7 +131,7 @@ def test_roles_are_enforced(client, tokens) -> None:  # noqa: ANN001
 
 def test_review_confirm_dispatch_resolve_with_sms(
     app, client, tokens, draft_id, fake_twilio
-) -> None:  # noqa: ANN001
+) -> None:
     auth = tokens["wang"]
     edited = client.patch(
         f"/api/v1/tickets/{draft_id}",
@@ -169,7 +169,7 @@ def test_review_confirm_dispatch_resolve_with_sms(
     assert detail["assigned_district"] == "黄浦"
 
 
-def test_discard_needs_a_reason(client, tokens, draft_id) -> None:  # noqa: ANN001
+def test_discard_needs_a_reason(client, tokens, draft_id) -> None:
     url = f"/api/v1/tickets/{draft_id}/moves"
     missing = client.post(url, json={"action": "discard"}, headers=tokens["wang"])
     assert (missing.status_code, missing.get_json()["field"]) == (400, "reason")
@@ -181,7 +181,7 @@ def test_discard_needs_a_reason(client, tokens, draft_id) -> None:  # noqa: ANN0
     assert done.get_json()["ticket"]["state"] == "discarded"
 
 
-def test_list_filters_and_search(client, tokens, draft_id) -> None:  # noqa: ANN001
+def test_list_filters_and_search(client, tokens, draft_id) -> None:
     auth = tokens["maria"]
     assert client.get("/api/v1/tickets?state=draft", headers=auth).get_json()["total"] == 1
     assert client.get("/api/v1/tickets?state=open", headers=auth).get_json()["total"] == 0
@@ -195,7 +195,7 @@ def test_list_filters_and_search(client, tokens, draft_id) -> None:  # noqa: ANN
 # -- personal data -----------------------------------------------------------------------------
 
 
-def test_numbers_are_masked_and_unmasking_is_logged(app, client, tokens, draft_id) -> None:  # noqa: ANN001
+def test_numbers_are_masked_and_unmasking_is_logged(app, client, tokens, draft_id) -> None:
     listed = client.get("/api/v1/tickets", headers=tokens["wang"]).get_json()["items"][0]
     assert listed["caller_number"] == "+86138****8000"
     assert "13800138000" not in listed["description"]
@@ -217,7 +217,7 @@ def test_numbers_are_masked_and_unmasking_is_logged(app, client, tokens, draft_i
 
 def test_transfers_are_idempotent_and_private_and_report_back(
     app, client, tokens, receiver
-) -> None:  # noqa: ANN001
+) -> None:
     body = transfer_body(callback_url=receiver.url)
     first = client.post("/api/v1/transfers", json=body, headers=tokens["12345"])
     assert first.status_code == 201, first.get_json()
@@ -259,7 +259,7 @@ def test_transfers_are_idempotent_and_private_and_report_back(
         ({"callback_url": "not a url"}, "callback_url"),
     ],
 )
-def test_invalid_transfers_name_the_field(client, tokens, change: dict, field: str) -> None:  # noqa: ANN001
+def test_invalid_transfers_name_the_field(client, tokens, change: dict, field: str) -> None:
     response = client.post(
         "/api/v1/transfers", json=transfer_body(**change), headers=tokens["12345"]
     )
@@ -270,7 +270,7 @@ def test_invalid_transfers_name_the_field(client, tokens, change: dict, field: s
 # -- suggestions and exports -------------------------------------------------------------------
 
 
-def test_suggest_endpoint(client, tokens) -> None:  # noqa: ANN001
+def test_suggest_endpoint(client, tokens) -> None:
     response = client.post(
         "/api/v1/suggest",
         json={"text": "我要投诉卢湾的一家餐厅，吃了食物中毒"},
@@ -284,7 +284,7 @@ def test_suggest_endpoint(client, tokens) -> None:  # noqa: ANN001
     )
 
 
-def test_csv_and_open311_exports(app, client, tokens, draft_id) -> None:  # noqa: ANN001
+def test_csv_and_open311_exports(app, client, tokens, draft_id) -> None:
     client.post(
         f"/api/v1/tickets/{draft_id}/moves", json={"action": "confirm"}, headers=tokens["wang"]
     )
@@ -321,7 +321,7 @@ FORMULAS = {
 }
 
 
-def test_csv_export_escapes_formulas(app, client, tokens) -> None:  # noqa: ANN001
+def test_csv_export_escapes_formulas(app, client, tokens) -> None:
     with app.app_context():
         from hotline.core.db import utcnow
 
@@ -352,7 +352,7 @@ def test_csv_export_escapes_formulas(app, client, tokens) -> None:  # noqa: ANN0
 # -- the whole API against its own description -------------------------------------------------
 
 
-def test_schemathesis_finds_no_server_errors(app, tokens, draft_id) -> None:  # noqa: ANN001
+def test_schemathesis_finds_no_server_errors(app, tokens, draft_id) -> None:
     """Every operation of /api/v1/openapi.json, a bounded number of generated requests each."""
     import schemathesis
     from hypothesis import HealthCheck, given, settings
@@ -360,12 +360,12 @@ def test_schemathesis_finds_no_server_errors(app, tokens, draft_id) -> None:  # 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     checked = []
 
-    def check(operation) -> None:  # noqa: ANN001
+    def check(operation) -> None:
         headers = tokens["12345"] if "transfers" in operation.path else tokens["wang"]
 
         @given(case=operation.as_strategy())
         @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
-        def run(case) -> None:  # noqa: ANN001
+        def run(case) -> None:
             response = case.call(headers=headers)
             assert response.status_code < 500, (case.path, response.status_code, response.text)
 
@@ -378,7 +378,7 @@ def test_schemathesis_finds_no_server_errors(app, tokens, draft_id) -> None:  # 
     assert len(checked) >= 12
 
 
-def test_an_operator_gets_403_on_every_admin_only_route(app, client, tokens, draft_id) -> None:  # noqa: ANN001
+def test_an_operator_gets_403_on_every_admin_only_route(app, client, tokens, draft_id) -> None:
     """API routes whose only role is admin (found in the app's URL map), refused to an
     operator's token (the pages: tests/test_admin_pages.py)."""
     admin_only = []

@@ -10,7 +10,7 @@ from hotline.core.db import db
 from tickets.models import Ticket
 
 
-def test_suggest_prints_json(runner) -> None:  # noqa: ANN001
+def test_suggest_prints_json(runner) -> None:
     result = runner.invoke(["tickets", "suggest", "南汇的旅行社不退团费三千元", "--lang", "zh"])
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
@@ -19,7 +19,7 @@ def test_suggest_prints_json(runner) -> None:  # noqa: ANN001
     assert found["amount"]["value"] == "3000.00"
 
 
-def test_overdue_digest_lists_overdue_and_due_soon(app, runner) -> None:  # noqa: ANN001
+def test_overdue_digest_lists_overdue_and_due_soon(app, runner) -> None:
     now = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     app.extensions["hotline.clock"] = lambda: now
     with app.app_context():

@@ -19,7 +19,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def at(app):  # noqa: ANN001, ANN201
+def at(app):
     """Set the app's clock: at(2026, 11, 23, 10, 0) in Shanghai time."""
 
     def set_to(*parts: int) -> datetime:
@@ -31,7 +31,7 @@ def at(app):  # noqa: ANN001, ANN201
     return set_to
 
 
-def draft(app, **values) -> int:  # noqa: ANN001
+def draft(app, **values) -> int:
     with app.app_context():
         ticket = Ticket(
             state="draft",
@@ -45,7 +45,7 @@ def draft(app, **values) -> int:  # noqa: ANN001
         return ticket.id
 
 
-def confirm(app, ticket_id: int, **changes) -> str:  # noqa: ANN001
+def confirm(app, ticket_id: int, **changes) -> str:
     with app.app_context():
         ticket = db.session.get(Ticket, ticket_id)
         opened = lifecycle.confirm(ticket, "wang", changes or None)
@@ -53,7 +53,7 @@ def confirm(app, ticket_id: int, **changes) -> str:  # noqa: ANN001
         return opened.ticket.number
 
 
-def test_numbers_follow_the_local_day(app, at) -> None:  # noqa: ANN001
+def test_numbers_follow_the_local_day(app, at) -> None:
     assert confirm(app, draft(app)) == "12315-20261123-0001"
     assert confirm(app, draft(app)) == "12315-20261123-0002"
     at(2026, 11, 23, 23, 59)
@@ -62,7 +62,7 @@ def test_numbers_follow_the_local_day(app, at) -> None:  # noqa: ANN001
     assert confirm(app, draft(app)) == "12315-20261124-0001"
 
 
-def test_concurrent_confirmations_get_unique_sequential_numbers(app, at) -> None:  # noqa: ANN001
+def test_concurrent_confirmations_get_unique_sequential_numbers(app, at) -> None:
     ids = [draft(app) for _ in range(20)]
     numbers: list[str] = []
     errors: list[BaseException] = []
@@ -77,7 +77,7 @@ def test_concurrent_confirmations_get_unique_sequential_numbers(app, at) -> None
                 db.session.commit()
                 numbers.append(ticket.number)
                 db.session.remove()
-        except BaseException as exc:  # noqa: BLE001 (reported below)
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=confirm_one, args=(i,)) for i in ids]
@@ -89,7 +89,7 @@ def test_concurrent_confirmations_get_unique_sequential_numbers(app, at) -> None
     assert sorted(numbers) == [f"12315-20261123-{n:04d}" for n in range(1, 21)]
 
 
-def test_confirming_sets_the_due_date_by_type_and_records_the_event(app, at) -> None:  # noqa: ANN001
+def test_confirming_sets_the_due_date_by_type_and_records_the_event(app, at) -> None:
     ticket_id = draft(app, type="consultation")
     confirm(app, ticket_id, category="prepaid", district="静安")
     with app.app_context():
@@ -117,7 +117,7 @@ def test_confirming_sets_the_due_date_by_type_and_records_the_event(app, at) -> 
         ({"number": "12315-1"}, "number"),
     ],
 )
-def test_invalid_edits_name_the_field(app, at, changes: dict, field: str) -> None:  # noqa: ANN001
+def test_invalid_edits_name_the_field(app, at, changes: dict, field: str) -> None:
     ticket_id = draft(app)
     with app.app_context():
         ticket = db.session.get(Ticket, ticket_id)
@@ -126,7 +126,7 @@ def test_invalid_edits_name_the_field(app, at, changes: dict, field: str) -> Non
         assert caught.value.field == field
 
 
-def test_the_whole_life_with_a_reopening_keeps_history(app, at) -> None:  # noqa: ANN001
+def test_the_whole_life_with_a_reopening_keeps_history(app, at) -> None:
     ticket_id = draft(app)
     confirm(app, ticket_id)
     with app.app_context():
@@ -145,7 +145,7 @@ def test_the_whole_life_with_a_reopening_keeps_history(app, at) -> None:  # noqa
         assert ticket.resolution == "商家已退款"
 
 
-def test_moves_that_skip_a_step_are_refused(app, at) -> None:  # noqa: ANN001
+def test_moves_that_skip_a_step_are_refused(app, at) -> None:
     ticket_id = draft(app)
     with app.app_context():
         ticket = db.session.get(Ticket, ticket_id)
@@ -164,7 +164,7 @@ def test_moves_that_skip_a_step_are_refused(app, at) -> None:  # noqa: ANN001
         assert ticket.state == "draft"
 
 
-def test_overdue_and_due_soon(app, at) -> None:  # noqa: ANN001
+def test_overdue_and_due_soon(app, at) -> None:
     ticket_id = draft(app, type="consultation")
     confirm(app, ticket_id)  # due in 3 days
     with app.app_context():
@@ -179,7 +179,7 @@ def test_overdue_and_due_soon(app, at) -> None:  # noqa: ANN001
         assert lifecycle.flags(ticket, late) == {"overdue": False, "due_soon": False}
 
 
-def test_repeat_callers_and_duplicate_hints(app, at) -> None:  # noqa: ANN001
+def test_repeat_callers_and_duplicate_hints(app, at) -> None:
     from hotline.core.db import utcnow
 
     first = draft(app, category="prepaid")

@@ -23,14 +23,14 @@ def csrf_from(html: str) -> str:
 
 
 @pytest.fixture
-def users(app) -> None:  # noqa: ANN001
+def users(app) -> None:
     with app.app_context():
         create_user("wang", "operator", password="operator-pw")
         create_user("maria", "manager", password="manager-pw")
         create_user("12345", "partner", password="partner-pw")
 
 
-def login(client, username: str = "wang", password: str = "operator-pw"):  # noqa: ANN001, ANN201, S107
+def login(client, username: str = "wang", password: str = "operator-pw"):  # noqa: S107
     page = client.get("/login")
     return client.post(
         "/login",
@@ -39,27 +39,27 @@ def login(client, username: str = "wang", password: str = "operator-pw"):  # noq
 
 
 @pytest.fixture
-def voicemail_draft(app, audio) -> int:  # noqa: ANN001
+def voicemail_draft(app, audio) -> int:
     return make_voicemail_draft(app, audio.speech["twilio-8k-mulaw"])
 
 
 # -- login -------------------------------------------------------------------------------------
 
 
-def test_pages_need_a_login(client, users) -> None:  # noqa: ANN001
+def test_pages_need_a_login(client, users) -> None:
     response = client.get("/inbox")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
 
-def test_login_without_csrf_token_is_refused(client, users) -> None:  # noqa: ANN001
+def test_login_without_csrf_token_is_refused(client, users) -> None:
     response = client.post("/login", data={"username": "wang", "password": "operator-pw"})
     assert response.status_code == 400
     assert "CSRF" in response.text
     assert client.get("/inbox").status_code == 302  # not logged in
 
 
-def test_login_renews_the_session_with_safe_cookies(app, client, users) -> None:  # noqa: ANN001
+def test_login_renews_the_session_with_safe_cookies(app, client, users) -> None:
     client.get("/login")
     before = client.get_cookie("session").value
     response = login(client)
@@ -73,14 +73,14 @@ def test_login_renews_the_session_with_safe_cookies(app, client, users) -> None:
         assert [a.action for a in db.session.scalars(select(AuditLog))] == ["web.login"]
 
 
-def test_ten_failed_logins_are_rate_limited(client, users) -> None:  # noqa: ANN001
+def test_ten_failed_logins_are_rate_limited(client, users) -> None:
     for _ in range(10):
         assert login(client, password="wrong").status_code == 401
     assert login(client, password="wrong").status_code == 429
     assert login(client).status_code == 429  # even the right password must wait
 
 
-def test_a_partner_cannot_open_the_workspace(client, users) -> None:  # noqa: ANN001
+def test_a_partner_cannot_open_the_workspace(client, users) -> None:
     login(client, "12345", "partner-pw")
     assert client.get("/inbox").status_code == 403
     assert client.get("/tickets").status_code == 403
@@ -89,7 +89,7 @@ def test_a_partner_cannot_open_the_workspace(client, users) -> None:  # noqa: AN
 # -- the review loop ---------------------------------------------------------------------------
 
 
-def test_inbox_marks_and_review_page(client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_inbox_marks_and_review_page(client, users, voicemail_draft) -> None:
     login(client)
     inbox = client.get("/inbox").text
     assert "重复来电" in inbox
@@ -100,7 +100,7 @@ def test_inbox_marks_and_review_page(client, users, voicemail_draft) -> None:  #
     assert 'src="/voicemails/1/audio"' in page
 
 
-def test_process_again_requeues_the_stored_recording(app, client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_process_again_requeues_the_stored_recording(app, client, users, voicemail_draft) -> None:
     """ "Process again" drops the transcript and queues the voicemail's one job from the
     transcription step; the draft stays a draft until the worker refreshes it."""
     login(client)
@@ -123,7 +123,7 @@ def test_process_again_requeues_the_stored_recording(app, client, users, voicema
     assert queue.job_ids == [f"voicemail-{voicemail.recording_sid}"]
 
 
-def test_confirm_with_a_corrected_transcript(app, client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_confirm_with_a_corrected_transcript(app, client, users, voicemail_draft) -> None:
     login(client)
     page = client.get(f"/review/{voicemail_draft}").text
     response = client.post(
@@ -159,7 +159,7 @@ def test_confirm_with_a_corrected_transcript(app, client, users, voicemail_draft
     assert "category: online_shopping → telecom_products" in detail
 
 
-def test_posting_the_review_without_csrf_is_refused(client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_posting_the_review_without_csrf_is_refused(client, users, voicemail_draft) -> None:
     login(client)
     response = client.post(
         f"/review/{voicemail_draft}", data={"action": "discard", "reason": "spam"}
@@ -167,7 +167,7 @@ def test_posting_the_review_without_csrf_is_refused(client, users, voicemail_dra
     assert response.status_code == 400
 
 
-def test_discard_goes_to_the_next_draft(app, client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_discard_goes_to_the_next_draft(app, client, users, voicemail_draft) -> None:
     login(client)
     page = client.get(f"/review/{voicemail_draft}").text
     response = client.post(
@@ -179,7 +179,7 @@ def test_discard_goes_to_the_next_draft(app, client, users, voicemail_draft) -> 
         assert db.session.get(Ticket, voicemail_draft).discard_reason == "spam"
 
 
-def test_audio_needs_a_login_and_serves_ranges(client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_audio_needs_a_login_and_serves_ranges(client, users, voicemail_draft) -> None:
     assert client.get("/voicemails/1/audio").status_code == 302
     login(client)
     with client.get("/voicemails/1/audio") as whole:  # the file is closed with the response
@@ -192,7 +192,7 @@ def test_audio_needs_a_login_and_serves_ranges(client, users, voicemail_draft) -
     assert client.get("/voicemails/999/audio").status_code == 404
 
 
-def test_a_manager_sees_masked_numbers_and_cannot_unmask(client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_a_manager_sees_masked_numbers_and_cannot_unmask(client, users, voicemail_draft) -> None:
     login(client, "maria", "manager-pw")
     page = client.get(f"/tickets/{voicemail_draft}").text
     assert "+86138****8000" in page
@@ -201,7 +201,7 @@ def test_a_manager_sees_masked_numbers_and_cannot_unmask(client, users, voicemai
     assert client.get("/inbox").status_code == 403
 
 
-def test_english_interface(client, users, voicemail_draft) -> None:  # noqa: ANN001
+def test_english_interface(client, users, voicemail_draft) -> None:
     login(client)
     client.get("/language/en-US?next=/inbox")
     page = client.get("/inbox").text

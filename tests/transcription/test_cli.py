@@ -13,13 +13,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setenv("STORAGE_ROOT", str(tmp_path))
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t")
     monkeypatch.setenv("SECRET_KEY", "s")
 
 
-def test_batch_with_one_bad_file_exits_non_zero_after_the_rest(audio) -> None:  # noqa: ANN001
+def test_batch_with_one_bad_file_exits_non_zero_after_the_rest(audio) -> None:
     files = [audio.speech["twilio-8k-mulaw"], audio.text_as_wav, audio.silence]
     result = CliRunner().invoke(transcribe, [*map(str, files), "--lang", "ko", "--json"])
     assert result.exit_code == 1
@@ -34,7 +34,7 @@ def test_batch_with_one_bad_file_exits_non_zero_after_the_rest(audio) -> None:  
     assert "1 of 3 files could not be transcribed" in result.stderr
 
 
-def test_plain_output(audio) -> None:  # noqa: ANN001
+def test_plain_output(audio) -> None:
     result = CliRunner().invoke(transcribe, [str(audio.click)])
     assert result.exit_code == 0
     assert f"{audio.click}: (no speech)" in result.stdout

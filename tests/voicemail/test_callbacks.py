@@ -16,16 +16,16 @@ from voicemail.models import Voicemail
 from voicemail.reconcile import reconcile
 
 
-def _count(app, model) -> int:  # noqa: ANN001
+def _count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def _queued(app) -> list[str]:  # noqa: ANN001
+def _queued(app) -> list[str]:
     return app.extensions["hotline.queues"].queues["voicemail"].job_ids
 
 
-def test_completed_callback_stores_and_enqueues_once(vm_app, post_recording, fake_twilio) -> None:  # noqa: ANN001
+def test_completed_callback_stores_and_enqueues_once(vm_app, post_recording, fake_twilio) -> None:
     sid = new_recording_sid()
     url = fake_twilio.recording_url(sid)
     first = post_recording(sid, url)
@@ -48,7 +48,7 @@ def test_repeat_after_processing_changes_nothing(
     vm_app,
     post_recording,
     fake_twilio,
-    audio,  # noqa: ANN001
+    audio,
     run_jobs,
 ) -> None:
     sid = new_recording_sid()
@@ -65,7 +65,7 @@ def test_repeat_after_processing_changes_nothing(
 
 def test_in_progress_then_completed_makes_one_voicemail(
     vm_app, post_recording, fake_twilio
-) -> None:  # noqa: ANN001
+) -> None:
     sid = new_recording_sid()
     url = fake_twilio.recording_url(sid)
     assert post_recording(sid, url, status="in-progress").status_code == 204
@@ -75,7 +75,7 @@ def test_in_progress_then_completed_makes_one_voicemail(
     assert _queued(vm_app) == [f"voicemail-{sid}"]
 
 
-def test_completed_before_the_record_action(vm_app, fake_twilio) -> None:  # noqa: ANN001
+def test_completed_before_the_record_action(vm_app, fake_twilio) -> None:
     """Twilio may post the recording callback before the call ever reached our Record action."""
     client = vm_app.test_client()
     sid = new_recording_sid()
@@ -95,7 +95,7 @@ def test_completed_before_the_record_action(vm_app, fake_twilio) -> None:  # noq
     assert _count(vm_app, Voicemail) == 1
 
 
-def test_absent_recording_is_recorded_without_a_job(vm_app, post_recording) -> None:  # noqa: ANN001
+def test_absent_recording_is_recorded_without_a_job(vm_app, post_recording) -> None:
     sid = new_recording_sid()
     response = post_recording(sid, "", status="absent", ErrorCode="13617")
     assert response.status_code == 204
@@ -108,7 +108,7 @@ def test_absent_recording_is_recorded_without_a_job(vm_app, post_recording) -> N
 
 def test_malformed_callbacks_are_refused_and_write_nothing(
     vm_app, post_recording, fake_twilio
-) -> None:  # noqa: ANN001
+) -> None:
     assert post_recording("RE123", fake_twilio.recording_url("RE123")).status_code == 400
     sid = new_recording_sid()
     bad_url = post_recording(sid, "javascript:alert(1)")
@@ -118,7 +118,7 @@ def test_malformed_callbacks_are_refused_and_write_nothing(
     assert _count(vm_app, Voicemail) == 0
 
 
-def test_unsigned_callback_is_refused(vm_app, fake_twilio) -> None:  # noqa: ANN001
+def test_unsigned_callback_is_refused(vm_app, fake_twilio) -> None:
     sid = new_recording_sid()
     response = vm_app.test_client().post(
         "/twilio/recording", data=recording_params(sid, fake_twilio.recording_url(sid))
@@ -130,7 +130,7 @@ def test_unsigned_callback_is_refused(vm_app, fake_twilio) -> None:  # noqa: ANN
 def test_redis_down_at_callback_then_reconciler_finishes(
     make_settings,
     private_redis,
-    fake_twilio,  # noqa: ANN001
+    fake_twilio,
     audio,
 ) -> None:
     from rq import SimpleWorker
@@ -172,7 +172,7 @@ def test_redis_down_at_callback_then_reconciler_finishes(
 
 def test_database_down_at_callback_keeps_it_in_redis_until_reconciled(
     vm_app,
-    make_settings,  # noqa: ANN001
+    make_settings,
     fake_twilio,
 ) -> None:
 

@@ -18,7 +18,7 @@ from voicemail.models import Transcript, Voicemail
 pytestmark = pytest.mark.slow
 
 
-def _ticket(app, vm_id: int) -> Ticket | None:  # noqa: ANN001
+def _ticket(app, vm_id: int) -> Ticket | None:
     with app.app_context():
         ticket = db.session.scalar(select(Ticket).where(Ticket.voicemail_id == vm_id))
         if ticket is not None:
@@ -26,7 +26,7 @@ def _ticket(app, vm_id: int) -> Ticket | None:  # noqa: ANN001
         return ticket
 
 
-def _leave(post_recording, fake_twilio, path: Path | None = None, body: tuple | None = None) -> str:  # noqa: ANN001
+def _leave(post_recording, fake_twilio, path: Path | None = None, body: tuple | None = None) -> str:
     sid = new_recording_sid()
     url = fake_twilio.add_recording(sid, path) if path else fake_twilio.add_body(sid, *body)
     assert post_recording(sid, url).status_code == 204
@@ -36,7 +36,7 @@ def _leave(post_recording, fake_twilio, path: Path | None = None, body: tuple | 
 def test_happy_path_stores_transcribes_drafts_and_deletes(
     vm_app,
     post_recording,
-    fake_twilio,  # noqa: ANN001
+    fake_twilio,
     run_jobs,
     audio,
 ) -> None:
@@ -65,7 +65,7 @@ def test_happy_path_stores_transcribes_drafts_and_deletes(
 
 def test_media_server_500_twice_then_200(
     vm_app, post_recording, fake_twilio, run_jobs, audio
-) -> None:  # noqa: ANN001
+) -> None:
     sid = new_recording_sid()
     fake_twilio.faults[sid] = [status_fault(500), status_fault(503)]
     url = fake_twilio.add_recording(sid, audio.speech["twilio-8k-mulaw"])
@@ -75,7 +75,7 @@ def test_media_server_500_twice_then_200(
     assert fake_twilio.downloads[sid] == 3
 
 
-def test_media_server_times_out_once(vm_app, post_recording, fake_twilio, run_jobs, audio) -> None:  # noqa: ANN001
+def test_media_server_times_out_once(vm_app, post_recording, fake_twilio, run_jobs, audio) -> None:
     vm_app.config["HOTLINE_SETTINGS"].recording_download_timeout = 2.0
     sid = new_recording_sid()
     fake_twilio.faults[sid] = [stall_fault(6.0)]  # three times the download timeout
@@ -88,7 +88,7 @@ def test_media_server_times_out_once(vm_app, post_recording, fake_twilio, run_jo
 
 def test_repeated_job_does_no_repeated_work(
     vm_app, post_recording, fake_twilio, run_jobs, audio
-) -> None:  # noqa: ANN001
+) -> None:
     from voicemail.pipeline import process
 
     sid = _leave(post_recording, fake_twilio, audio.speech["twilio-8k-mulaw"])
@@ -102,7 +102,7 @@ def test_repeated_job_does_no_repeated_work(
     assert voicemail(vm_app, sid).attempts == 1
 
 
-def test_html_instead_of_audio_fails_at_once(vm_app, post_recording, fake_twilio, run_jobs) -> None:  # noqa: ANN001
+def test_html_instead_of_audio_fails_at_once(vm_app, post_recording, fake_twilio, run_jobs) -> None:
     sid = _leave(
         post_recording, fake_twilio, body=(b"<html>login</html>", "text/html; charset=utf-8")
     )
@@ -117,7 +117,7 @@ def test_html_instead_of_audio_fails_at_once(vm_app, post_recording, fake_twilio
 
 def test_truncated_wav_header_fails_clearly(
     vm_app, post_recording, fake_twilio, run_jobs, audio
-) -> None:  # noqa: ANN001
+) -> None:
     data = audio.speech["twilio-8k-mulaw"].read_bytes()[:30]
     sid = _leave(post_recording, fake_twilio, body=(data, "audio/x-wav"))
     run_jobs()
@@ -131,7 +131,7 @@ def test_wav_cut_short_after_the_header_is_no_speech(
     vm_app,
     post_recording,
     fake_twilio,
-    run_jobs,  # noqa: ANN001
+    run_jobs,
     audio,
 ) -> None:
     data = audio.speech["twilio-8k-mulaw"].read_bytes()[:2000]  # 0.25 s of a 10 s recording
@@ -146,7 +146,7 @@ def test_zero_second_recording_is_no_speech(
     vm_app,
     post_recording,
     fake_twilio,
-    run_jobs,  # noqa: ANN001
+    run_jobs,
     tmp_path: Path,
 ) -> None:
     empty = silent_recording(tmp_path / "zero.wav", 0)
@@ -159,7 +159,7 @@ def test_zero_second_recording_is_no_speech(
 
 def test_silence_is_no_speech_not_a_ticket(
     vm_app, post_recording, fake_twilio, run_jobs, audio
-) -> None:  # noqa: ANN001
+) -> None:
     sid = _leave(post_recording, fake_twilio, audio.silence)
     run_jobs()
     vm = voicemail(vm_app, sid)
@@ -172,7 +172,7 @@ def test_three_hour_recording_over_the_size_limit(
     vm_app,
     post_recording,
     fake_twilio,
-    run_jobs,  # noqa: ANN001
+    run_jobs,
     tmp_path: Path,
 ) -> None:
     long = silent_recording(tmp_path / "three-hours.wav", 3 * 3600)
@@ -189,7 +189,7 @@ def test_three_hour_recording_over_the_size_limit(
 
 def test_wrong_credentials_fail_with_advice(
     vm_app, post_recording, fake_twilio, run_jobs, audio
-) -> None:  # noqa: ANN001
+) -> None:
     fake_twilio.auth_token = "rotated-token"
     sid = _leave(post_recording, fake_twilio, audio.speech["twilio-8k-mulaw"])
     run_jobs()
@@ -204,7 +204,7 @@ def test_operator_retries_a_failed_voicemail(
     post_recording,
     fake_twilio,
     run_jobs,
-    audio,  # noqa: ANN001
+    audio,
     runner,
 ) -> None:
     fake_twilio.auth_token = "rotated-token"
@@ -228,7 +228,7 @@ def test_operator_retries_a_failed_voicemail(
 def test_retention_deletes_old_audio_and_keeps_the_rest(
     vm_app,
     post_recording,
-    fake_twilio,  # noqa: ANN001
+    fake_twilio,
     run_jobs,
     audio,
 ) -> None:

@@ -13,7 +13,7 @@ from voicemail.models import Voicemail
 from workers.scheduler import build_scheduler
 
 
-def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:  # noqa: ANN001
+def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:
     settings = vm_app.config["HOTLINE_SETTINGS"]
     monkeypatch.setenv("REDIS_URL", settings.redis_url)
     monkeypatch.setenv("STORAGE_ROOT", str(settings.storage_root))
@@ -50,7 +50,7 @@ def test_jobs_queued_under_their_old_paths_still_resolve() -> None:
 
 def test_periodic_reconcile_job_enqueues_a_stuck_voicemail(
     vm_app,
-    post_recording,  # noqa: ANN001
+    post_recording,
     fake_twilio,
 ) -> None:
     sid = new_recording_sid()

@@ -45,7 +45,7 @@ def post(base: str, path: str, params: dict[str, str]) -> requests.Response:
 
 
 @pytest.fixture
-def http_app(vm_app):  # noqa: ANN001, ANN201
+def http_app(vm_app):
     server = make_server("127.0.0.1", 0, vm_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,7 +53,7 @@ def http_app(vm_app):  # noqa: ANN001, ANN201
     server.shutdown()
 
 
-def final_state(app, sid: str, timeout: float = 120) -> Voicemail:  # noqa: ANN001
+def final_state(app, sid: str, timeout: float = 120) -> Voicemail:
     return wait_until(
         lambda: (
             (vm := voicemail(app, sid)) is not None
@@ -69,7 +69,7 @@ def test_call_to_draft_over_http_with_a_worker_process(
     vm_app,
     http_app,
     fake_twilio,
-    start_worker,  # noqa: ANN001
+    start_worker,
     audio,
 ) -> None:
     start_worker(vm_app.config["HOTLINE_SETTINGS"])
@@ -105,7 +105,7 @@ def test_call_to_draft_over_http_with_a_worker_process(
 def test_worker_killed_mid_transcription_is_finished_by_another(
     vm_app,
     http_app,
-    fake_twilio,  # noqa: ANN001
+    fake_twilio,
     start_worker,
     tmp_path: Path,
 ) -> None:
@@ -206,7 +206,7 @@ def test_database_outage_during_a_step_is_retried(
     vm_app,
     http_app,
     fake_twilio,
-    start_worker,  # noqa: ANN001
+    start_worker,
     audio,
 ) -> None:
     settings = vm_app.config["HOTLINE_SETTINGS"]
@@ -262,7 +262,7 @@ def test_database_outage_during_a_step_is_retried(
 def test_two_web_and_two_worker_processes_take_50_voicemails(
     vm_app,
     fake_twilio,
-    start_worker,  # noqa: ANN001
+    start_worker,
     tmp_path: Path,
 ) -> None:
     settings = vm_app.config["HOTLINE_SETTINGS"]
