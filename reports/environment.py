@@ -106,10 +106,10 @@ def parse(raw: bytes, categories: dict[str, str]) -> list[SectorRow]:
 
 def category_names() -> dict[str, str]:
     """Every accepted spelling of a category (key, Chinese, English; lower case) → its key."""
-    from tickets.suggest import current_suggester
+    from tickets.rules import current_rules
 
     names = {}
-    for category in current_suggester().rules.categories:
+    for category in current_rules().categories:
         for name in (category.key, category.zh, category.en):
             names[name.lower()] = category.key
     return names

@@ -26,7 +26,7 @@ from reports.periods import Period, month_of
 from reports.tables import Table
 from reports.ticket_figures import overdue_tickets
 from tickets import words as ticket_words
-from tickets.suggest import current_suggester
+from tickets.rules import current_rules
 
 TOP = 10
 WEEKLY_CHART_AFTER = 92  # days: a longer range is charted per week (the table stays daily)
@@ -69,7 +69,7 @@ def namer(language: str) -> tuple:
     """(category key → its name in `language`, (dimension, value) → a name)."""
     names = {
         c.key: (c.zh if language.startswith("zh") else c.en)
-        for c in current_suggester().rules.categories
+        for c in current_rules().categories
     }
 
     def category(key: str) -> str:

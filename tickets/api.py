@@ -320,7 +320,7 @@ class RuleText(BaseModel):
 @spec.validate(resp=Responses(HTTP_200=RuleFile, HTTP_404=ErrorBody, **ERRORS), tags=["rules"])
 def get_rules(name: str) -> Response:
     """A rule file of the suggester: the admin's copy, or the shipped one."""
-    from tickets.suggest import FILES, read_rule_file
+    from tickets.rules import FILES, read_rule_file
 
     if name not in FILES:
         raise NotFound(f"no rule file {name[:40]!r}; one of {', '.join(FILES)}")
@@ -334,7 +334,7 @@ def get_rules(name: str) -> Response:
 )
 def put_rules(name: str) -> Response:
     """Replace a rule file; refused (400) when the set would no longer load."""
-    from tickets.suggest import FILES, RulesError
+    from tickets.rules import FILES, RulesError
 
     if name not in FILES:
         raise NotFound(f"no rule file {name[:40]!r}; one of {', '.join(FILES)}")

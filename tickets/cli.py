@@ -86,8 +86,8 @@ def tickets_rules(name: str, source: str | None) -> None:
     """Print a rule file (the admin's copy or the shipped one), or save a new one with --set."""
     from pathlib import Path
 
+    from tickets.rules import RulesError, read_rule_file
     from tickets.service import save_rule_file
-    from tickets.suggest import RulesError, read_rule_file
 
     if source is None:
         click.echo(read_rule_file(name), nl=False)

@@ -31,7 +31,7 @@ from tickets.models import (
     TicketState,
     TicketType,
 )
-from tickets.suggest import current_suggester
+from tickets.rules import current_rules
 
 NUMBER_PREFIX = "12315"
 
@@ -127,11 +127,11 @@ def _clean(field: str, value: Any) -> Any:
     if field == "type" and value not in TicketType.__members__:
         raise TicketError(f"type is one of {', '.join(TicketType.__members__)}", field)
     if field == "category":
-        keys = {c.key for c in current_suggester().rules.categories}
+        keys = {c.key for c in current_rules().categories}
         if value not in keys:
             raise TicketError(f"unknown category {value!r}", field)
     if field == "district":
-        names = current_suggester().rules.districts
+        names = current_rules().districts
         if value not in names:
             raise TicketError(f"unknown district {value!r}; one of {', '.join(names)}", field)
     if field == "amount":

@@ -199,7 +199,7 @@ def edit_ticket(actor: Actor | None, ticket_id: int, edit: TicketEdit) -> Ticket
 def save_rule_file(actor: Actor | None, name: str, text: str) -> None:
     """Replace a rule file of the suggester, only when the whole set still loads (RulesError
     says why not); one audit entry `rules.saved`."""
-    from tickets.suggest import write_rule_file
+    from tickets.rules import write_rule_file
 
     with transaction():
         write_rule_file(name, text)

@@ -12,22 +12,19 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import cn2an
 import jieba
-import yaml
 
 from tickets.models import TicketType
+from tickets.rules import DATA_DIR, Category, Rules, rules, rules_folder
 
 jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).with_name("data")
-FILES = ("categories.yaml", "districts.yaml", "rules.yaml")
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿点"
@@ -75,64 +72,6 @@ MERCHANT_CUT = re.compile(
 )
 CJK_GENERIC = re.compile(r"(某|一|这|那|小|大)?(个|家)?")
 EXPLICIT_TYPE_WORDS = {"举报", "投诉", "咨询", "report", "complaint", "complain", "advice"}
-
-
-@dataclass(frozen=True)
-class Category:
-    key: str
-    zh: str
-    en: str
-    words: tuple[str, ...]
-
-
-@dataclass
-class Rules:
-    categories: list[Category]
-    districts: dict[str, dict[str, Any]]
-    gazetteer: dict[str, str]
-    types: dict[str, list[str]]
-    food_safety: list[str]
-    elderly: list[str]
-    large_amount: Decimal
-    district_words: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        """word → (district, why) for every name, old name and gazetteer entry."""
-        for name, info in self.districts.items():
-            for word in [name, *info.get("also", [])]:
-                self.district_words[str(word).lower()] = (name, str(word))
-            for old in info.get("old", []):
-                self.district_words[str(old).lower()] = (name, f"{old} → {name}")
-        for place, district in self.gazetteer.items():
-            self.district_words.setdefault(str(place).lower(), (district, f"{place} → {district}"))
-
-
-def load_rules(folder: Path | None = None) -> Rules:
-    """The rules from `folder` (files missing there come from the shipped ones)."""
-
-    def read(name: str) -> dict[str, Any]:
-        path = folder / name if folder and (folder / name).exists() else DATA_DIR / name
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: not a mapping")
-        return data
-
-    categories = read("categories.yaml")
-    districts = read("districts.yaml")
-    rules = read("rules.yaml")
-    priority = rules.get("priority", {})
-    return Rules(
-        categories=[
-            Category(c["key"], c["zh"], c["en"], tuple(str(w) for w in c["words"]))
-            for c in categories["categories"]
-        ],
-        districts=districts["districts"],
-        gazetteer={str(k): str(v) for k, v in (districts.get("gazetteer") or {}).items()},
-        types={k: [str(w) for w in v] for k, v in rules["types"].items()},
-        food_safety=[str(w) for w in priority.get("food_safety", [])],
-        elderly=[str(w) for w in priority.get("elderly", [])],
-        large_amount=Decimal(str(priority.get("large_amount_yuan", 10000))),
-    )
 
 
 class Suggester:
@@ -314,37 +253,20 @@ def _number(raw: str | None) -> Decimal | None:
         return None
 
 
-_cache: dict[str, tuple[tuple[float, ...], Suggester]] = {}
+_cache: dict[str, Suggester] = {}
 _lock = threading.Lock()
-
-
-def _signature(folder: Path | None) -> tuple[float, ...]:
-    """When the admin's files last changed: a process notices edits made by another."""
-    if folder is None:
-        return ()
-    return tuple(
-        (folder / name).stat().st_mtime if (folder / name).exists() else 0.0 for name in FILES
-    )
 
 
 def suggester(folder: Path | None = None) -> Suggester:
     """One Suggester per rules folder per process (building jieba's dictionary takes a
-    second), built again when the folder's files change."""
+    second), built again when `tickets.rules` reads the folder's changed files."""
+    current = rules(folder)
     key = str(folder or DATA_DIR)
-    signature = _signature(folder)
     with _lock:
         found = _cache.get(key)
-        if found is None or found[0] != signature:
-            found = _cache[key] = (signature, Suggester(load_rules(folder)))
-        return found[1]
-
-
-def rules_folder() -> Path:
-    """Where the admin's rule files live: SUGGEST_DATA_DIR, else `<storage>/suggest`."""
-    from flask import current_app
-
-    settings = current_app.config["HOTLINE_SETTINGS"]
-    return settings.suggest_data_dir or settings.storage_root / "suggest"
+        if found is None or found.rules is not current:
+            found = _cache[key] = Suggester(current)
+        return found
 
 
 def current_suggester() -> Suggester:
@@ -357,34 +279,3 @@ def suggest(
     return suggester(folder).suggest(text, language, repeat_caller)
 
 
-class RulesError(ValueError):
-    """Rule files that cannot be used; the message says which and why."""
-
-
-def read_rule_file(name: str) -> str:
-    """The admin's copy of a rule file, or the shipped one."""
-    if name not in FILES:
-        raise RulesError(f"unknown rule file {name!r}")
-    own = rules_folder() / name
-    return (own if own.exists() else DATA_DIR / name).read_text(encoding="utf-8")
-
-
-def write_rule_file(name: str, text: str) -> None:
-    """Save an admin's rule file after checking that the whole set still loads."""
-    import tempfile
-
-    if name not in FILES:
-        raise RulesError(f"unknown rule file {name!r}")
-    folder = rules_folder()
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Path(scratch)
-        for other in FILES:
-            source = folder / other if (folder / other).exists() else DATA_DIR / other
-            (trial / other).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-        (trial / name).write_text(text, encoding="utf-8")
-        try:
-            load_rules(trial)
-        except (yaml.YAMLError, ValueError, KeyError, TypeError) as exc:
-            raise RulesError(f"{name} was not saved: {exc.__class__.__name__}: {exc}") from None
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(text, encoding="utf-8")

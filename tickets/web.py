@@ -18,8 +18,8 @@ from hotline.core.service import field_errors, filled_in
 from tickets import lifecycle, service, words
 from tickets.models import COUNTED, Ticket, TicketState
 from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
+from tickets.rules import current_rules
 from tickets.service import TicketFilters
-from tickets.suggest import current_suggester
 
 bp = Blueprint("tickets_web", __name__, template_folder="templates")
 bp.context_processor(words.for_templates)
@@ -35,7 +35,7 @@ class ListQuery(TicketFilters):
 
 
 def _rules():
-    return current_suggester().rules
+    return current_rules()
 
 
 @bp.get("/")
@@ -109,7 +109,7 @@ def detail(ticket_id: int) -> str:
 @roles_required(Role.admin)
 def rules() -> str | Response:
     """Categories, districts (with old names and the gazetteer) and the type/priority words."""
-    from tickets.suggest import FILES, RulesError, read_rule_file
+    from tickets.rules import FILES, RulesError, read_rule_file
 
     if request.method == "POST":
         name = request.form.get("name", "")

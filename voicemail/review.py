@@ -36,7 +36,7 @@ from hotline.core.service import ServiceError, field_errors
 from tickets import words
 from tickets.models import DiscardReason, Ticket, TicketState, TicketType
 from tickets.privacy import mask_number
-from tickets.suggest import current_suggester
+from tickets.rules import current_rules
 from voicemail.models import Voicemail
 from voicemail.review_service import DraftMove, move_draft
 
@@ -106,7 +106,7 @@ def _review_page(ticket: Ticket, errors: dict[str, str] | None = None, form: Any
     text = (transcript.corrected_text or transcript.text) if transcript else ticket.description
     if form is not None:
         text = form.get("transcript", text)
-    rules = current_suggester().rules
+    rules = current_rules()
     return render_template(
         "voicemail/review.html",
         ticket=ticket if form is None else _Submitted(ticket, form),

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tickets.suggest import load_rules, suggest
+from tickets.rules import load_rules
+from tickets.suggest import suggest
 
 CASES = yaml.safe_load(Path(__file__).with_name("suggest_cases.yaml").read_text(encoding="utf-8"))
 
