@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 
 from hotline.core.clock import now
 from hotline.core.db import db
-from hotline.core.phones import WITHHELD
+from hotline.core.phones import real_caller_sql
 from ivr.metrics import QueueMetrics, queue_metrics
 from ivr.models import Call
 from reports.periods import Period
@@ -102,7 +102,7 @@ def _repeat_callers(start: datetime, end: datetime) -> int:
                 .where(
                     Call.line == "public",
                     within(Call.started_at, start, end),
-                    func.lower(Call.from_number).not_in(WITHHELD),
+                    real_caller_sql(Call.from_number),
                 )
                 .group_by(Call.from_number)
                 .having(func.count() >= 2)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from hotline.core.db import db
 from hotline.core.models import AuditLog
 from tests.accounts import create_user, issue_token
-from tests.tickets.test_web import login
+from tests.tickets.test_web import csrf_from, login
 
 
 def test_api_query_values_with_nul_are_refused(app, client) -> None:
@@ -26,6 +26,24 @@ def test_api_query_values_with_nul_are_refused(app, client) -> None:
         assert "NUL" in body["error"]
         assert body["status"] == 400
     assert client.get("/api/v1/tickets?caller=%00").get_json()["field"] == "caller"
+
+
+def test_path_parts_with_nul_are_refused(app, client) -> None:
+    with app.app_context():
+        create_user("root", "admin", password="admin-pw")
+        token = issue_token("root")
+    bearer = {"Authorization": f"Bearer {token}"}
+    refused = client.patch("/api/v1/users/a%00b", json={"display_name": "x"}, headers=bearer)
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "username"
+    assert client.get("/api/v1/transfers/a%00b", headers=bearer).status_code == 400
+    login(client, "root", "admin-pw")
+    token = csrf_from(client.get("/admin/users").text)
+    page = client.post("/admin/users/a%00b", data={"role": "operator", "csrf_token": token})
+    assert page.status_code == 400
+    assert "`username` must not contain a NUL character" in page.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 1  # the login
 
 
 def test_api_json_strings_with_nul_are_refused_and_nothing_is_saved(app, client) -> None:

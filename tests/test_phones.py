@@ -92,7 +92,7 @@ def test_a_real_caller_becomes_a_repeat_caller_and_drafts_follow_the_clock(app) 
 
 def test_reports_count_no_withheld_caller_as_a_repeat_caller(app) -> None:
     with app.app_context():
-        for number in ("Anonymous", "RESTRICTED", "unavailable", "+7378742833"):
+        for number in ("Anonymous", "RESTRICTED", "unavailable", "+7378742833", "client:alice"):
             data.call(local(2026, 11, 18, 10), number)
             data.call(local(2026, 11, 19, 10), number)
         data.call(local(2026, 11, 18, 11), "+8613800000001")
@@ -100,3 +100,34 @@ def test_reports_count_no_withheld_caller_as_a_repeat_caller(app) -> None:
         db.session.commit()
         found = figures.figures(days("2026-11-16", "2026-11-22"), SHANGHAI)
     assert found.repeat_callers == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("anonymous", "anonymous"),  # a withheld caller's draft is confirmed as it came
+        ("+86 138-0013-8000", "+8613800138000"),  # said or typed with spaces: stored E.164
+        ("+8613800138000", "+8613800138000"),
+        ("138 0013 8000", "13800138000"),  # a number said in the message, as the suggester reads it
+        ("021-64888888", "02164888888"),
+    ],
+)
+def test_a_ticket_takes_the_caller_rule(app, given: str, stored: str) -> None:
+    app.extensions["hotline.clock"] = lambda: datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)
+    with app.app_context():
+        ticket = Ticket(state="draft", type="complaint", caller_number="anonymous", description="x")
+        db.session.add(ticket)
+        db.session.commit()
+        lifecycle.confirm(ticket, "wang", {"caller_number": given})
+        db.session.commit()
+        assert db.session.get(Ticket, ticket.id).caller_number == stored
+
+
+@pytest.mark.parametrize("given", ["12", "+8613800", "call me", "+86abc", "1" * 16])
+def test_a_ticket_refuses_what_is_no_caller_number(app, given: str) -> None:
+    with app.app_context():
+        ticket = Ticket(state="draft", type="complaint", caller_number="anonymous", description="x")
+        db.session.add(ticket)
+        db.session.commit()
+        with pytest.raises(lifecycle.TicketError, match="caller_number is a phone number"):
+            lifecycle.confirm(ticket, "wang", {"caller_number": given})

@@ -1,5 +1,5 @@
-"""Text PostgreSQL cannot store: a NUL character in a query value, a form field or a JSON
-string is refused before any view runs, with the field's name (SQLite would keep it;
+"""Text PostgreSQL cannot store: a NUL character in a path part, a query value, a form field or
+a JSON string is refused before any view runs, with the field's name (SQLite would keep it;
 PostgreSQL fails the statement, which would be a 500)."""
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ def _in_json(value: Any, path: str) -> str | None:
 
 def field_with_nul() -> str | None:
     """The first field of this request whose name or value holds a NUL character, else None."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and NUL in value:
+            return name
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
             if NUL in name or NUL in value:

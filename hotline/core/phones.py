@@ -9,6 +9,7 @@ the caller ID the number to file?), repeat-caller detection and the reports ask 
 from __future__ import annotations
 
 import phonenumbers
+from sqlalchemy import ColumnElement, and_, func
 
 #: Caller IDs that stand for a withheld number, lower case.
 WITHHELD = frozenset(
@@ -47,3 +48,27 @@ def e164(number: str | None) -> str | None:
     if not phonenumbers.is_valid_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def filed_number(number: str | None) -> str | None:
+    """The number a ticket files, or None when it is none: E.164 when it is one (normalised),
+    else a national number as its digits (what a caller says in a message: 13800138000,
+    021-64888888, 64888888; 5 to 15 digits), else a withheld marker as it came."""
+    text = (number or "").strip()
+    if text and is_withheld(text):
+        return text
+    if text.startswith("+"):
+        return e164(text)
+    digits = "".join(ch for ch in text if ch not in " -().")
+    return digits if digits.isdigit() and 5 <= len(digits) <= 15 else None
+
+
+def real_caller_sql(column: ColumnElement[str]) -> ColumnElement[bool]:
+    """`is_real_caller` as far as SQL can say it, for counting over many rows: E.164's shape
+    (`+` and 7 to 15 digits' length) and no withheld marker in any case. Which numbers a
+    numbering plan assigns is phonenumbers' to know, row by row, not the database's."""
+    return and_(
+        column.like("+%"),
+        func.length(column).between(8, 16),
+        func.lower(column).not_in(WITHHELD),
+    )
