@@ -131,17 +131,15 @@ def load_command(name: str) -> click.Command:
 class LazyGroup(click.Group):
     """A group whose commands are imported when they are run or their own help is asked for.
 
-    A name not in COMMANDS is looked up in the app's own CLI (`app.cli`: e.g. Flask-Limiter's
-    `limiter`), which builds the app, as Flask's group does."""
+    Only COMMANDS are commands: the app's own CLI (`app.cli`, where extensions such as
+    Flask-Limiter add theirs) is not searched, so a mistyped name never builds the app."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in COMMANDS:
-            return load_command(cmd_name)
-        info = ctx.ensure_object(ScriptInfo)
-        return info.load_app().cli.get_command(ctx, cmd_name)
+        """The command, or None (click says "No such command") without building the app."""
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

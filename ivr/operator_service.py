@@ -96,5 +96,6 @@ def update_operator(actor: Actor | None, username: str, change: OperatorChange) 
         if change.language is not None:
             user.language = change.language
             changed["language"] = change.language
-        record(actor, "operator.updated", f"user:{user.username}", **changed)
+        if changed:  # nothing given, nothing changed: no entry
+            record(actor, "operator.updated", f"user:{user.username}", **changed)
     return user

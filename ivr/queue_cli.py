@@ -19,7 +19,9 @@ def operators() -> None:
 @click.argument("username")
 @click.option("--pin", help="Operator-line PIN, 4 to 8 digits (stored hashed).")
 @click.option("--queue", "queues", multiple=True, help="A queue they answer (repeatable).")
-@click.option("--phone", help="The caller ID they call the operator line from (E.164).")
+@click.option(
+    "--phone", help="The caller ID they call the operator line from (E.164); empty removes it."
+)
 @click.option("--language", type=click.Choice(["zh-CN", "en-US"]), help="What they hear.")
 def operators_set(
     username: str, pin: str | None, queues: tuple[str, ...], phone: str | None, language: str | None
@@ -28,9 +30,12 @@ def operators_set(
     from hotline.core.service import click_errors
     from ivr.operator_service import OperatorChange, queues_of, update_operator
 
-    given = {"pin": pin, "queues": list(queues) or None, "phone": phone, "language": language}
+    given = {"pin": pin, "queues": list(queues) or None, "language": language}
+    values = {k: v for k, v in given.items() if v is not None}
+    if phone is not None:
+        values["phone"] = phone or None  # as `hotline users set`: an empty value removes it
     with click_errors():
-        change = OperatorChange.model_validate({k: v for k, v in given.items() if v is not None})
+        change = OperatorChange.model_validate(values)
         user = update_operator(None, username, change)
     names = ", ".join(queues_of(user.id)) or "-"
     click.echo(

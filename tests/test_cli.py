@@ -87,3 +87,4 @@ def test_an_unknown_command_is_refused_clearly(tmp_path: Path) -> None:
     result = _hotline("frobnicate", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "No such command 'frobnicate'" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no app built: no settings read, nothing written

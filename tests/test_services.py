@@ -118,6 +118,21 @@ def test_a_user_change_is_one_audit_entry_whichever_way(hotline: Hotline, way: s
     assert hotline.user("wang").active is False
 
 
+def test_an_empty_phone_removes_it_in_either_command(hotline: Hotline) -> None:
+    for command in ("users", "operators"):
+        succeeded(hotline.cli(command, "set", "wang", "--phone", "+8613900000001"))
+        assert hotline.user("wang").phone == "+8613900000001"
+        succeeded(hotline.cli(command, "set", "wang", "--phone", ""))
+        assert hotline.user("wang").phone is None
+
+
+def test_a_change_of_nothing_writes_no_entry(hotline: Hotline) -> None:
+    succeeded(hotline.api("root", "PATCH", "/api/v1/users/wang", {}))
+    succeeded(hotline.cli("users", "set", "wang"))
+    succeeded(hotline.cli("operators", "set", "wang"))
+    assert hotline.new_audit() == []
+
+
 def refuse_own_demotion(hotline: Hotline, way: str):
     if way == "page":
         return hotline.post_form(

@@ -160,7 +160,8 @@ def change_user(actor: Actor | None, username: str, change: UserChange) -> Accou
         if password is not None:
             user.password_hash = generate_password_hash(password)
             changed["password"] = "generated" if change.reset_password else "***"
-        record(actor, "user.changed", f"user:{user.username}", **changed)
+        if changed:  # nothing given, nothing changed: no entry
+            record(actor, "user.changed", f"user:{user.username}", **changed)
     return Account(user, password if change.reset_password else None)
 
 
