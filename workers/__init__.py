@@ -1,2 +1,2 @@
-"""Background work: the RQ connection and queues, thin job functions, and the worker and
-scheduler entry points."""
+"""The worker and scheduler entry points (composition root): the queues themselves are
+`hotline.core.queues`, the jobs each feature's `<feature>/jobs.py`."""
