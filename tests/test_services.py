@@ -373,6 +373,50 @@ def test_the_cli_moves_a_ticket_through_its_life(hotline: Hotline, draft: int) -
     assert "no ticket 999" in hotline.cli("tickets", "move", "999", "close").output
 
 
+# -- reading a ticket unmasked -----------------------------------------------------------------
+
+
+def read(hotline: Hotline, way: str, user: str, ticket_id: int, unmask: bool = True):
+    if way == "page":
+        query = "?unmask=1" if unmask else ""
+        return hotline.browsers[user].get(f"/tickets/{ticket_id}{query}")
+    query = "?unmask=true" if unmask else ""
+    return hotline.api(user, "GET", f"/api/v1/tickets/{ticket_id}{query}", json=None)
+
+
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_unmasking_is_one_audit_entry_whichever_way(
+    hotline: Hotline, draft: int, way: str
+) -> None:
+    masked = read(hotline, way, "wang", draft, unmask=False)
+    assert masked.status_code == 200
+    assert "+8613800138000" not in masked.text
+    assert hotline.new_audit() == []
+    unmasked = read(hotline, way, "wang", draft)
+    assert unmasked.status_code == 200
+    assert "+8613800138000" in unmasked.text
+    assert hotline.new_audit() == [("wang", "ticket.unmasked", f"ticket:{draft}")]
+
+
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_a_refused_unmasking_writes_no_entry(hotline: Hotline, draft: int, way: str) -> None:
+    with hotline.app.app_context():
+        create_user("maria", "manager", password="manager-pw")
+        hotline.tokens["maria"] = issue_token("maria")
+    hotline.browsers["maria"] = hotline.app.test_client()
+    login(hotline.browsers["maria"], "maria", "manager-pw")
+    hotline.new_audit()  # the login
+    refused = read(hotline, way, "maria", draft)
+    assert refused.status_code == 403
+    if way == "api":
+        assert refused.get_json()["error"] == "role 'manager' may not see personal data"
+    missing = read(hotline, way, "wang", 999)
+    assert missing.status_code == 404
+    if way == "api":
+        assert missing.get_json()["error"] == "no ticket 999"
+    assert hotline.new_audit() == []
+
+
 # -- ticket search -----------------------------------------------------------------------------
 
 

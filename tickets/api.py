@@ -14,7 +14,7 @@ from typing import Any, Literal
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from hotline.core import clock
 from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
@@ -22,7 +22,7 @@ from hotline.core.db import db
 from hotline.core.models import Role, User
 from tickets import exports, lifecycle, service, transfers
 from tickets.models import Ticket, TicketState
-from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
+from tickets.privacy import mask_number, mask_text
 from tickets.service import TicketEdit, TicketFilters
 from tickets.suggest import current_suggester
 
@@ -203,13 +203,7 @@ def get_ticket(ticket_id: int) -> Response:
     """One ticket with its suggestions and history; `unmask=true` (operators, logged) shows
     the caller's number and the numbers in the text."""
     args: DetailQuery = request.context.query  # type: ignore[attr-defined]
-    ticket = db.get_or_404(Ticket, ticket_id, description=f"no ticket {ticket_id}")
-    user = _actor()
-    if args.unmask and not may_unmask(user):
-        raise Forbidden(f"role {user.role!r} may not see personal data")
-    if args.unmask:
-        log_unmask(user, f"ticket:{ticket.id}")
-        db.session.commit()
+    ticket = service.read_ticket(_actor(), ticket_id, args.unmask)
     return jsonify(ticket_json(ticket, masked=not args.unmask, detail=True))
 
 

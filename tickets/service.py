@@ -1,9 +1,10 @@
 """Tickets' use cases for the pages, the API and the CLI: the search (one set of filters, one
 query), edits and moves (discard, dispatch, resolve, close, reopen, confirm — a voicemail's
 draft is confirmed through `voicemail.review_service`, which corrects its transcript first),
-and the suggester's rule files. Each change takes the actor, writes one audit entry
-(`ticket.<action>`, `ticket.edit`, `rules.saved`) and owns its transaction; the caller is told
-(SMS) and a partner notified after the commit."""
+reading a ticket (unmasked only for the roles that may, and logged), and the suggester's rule
+files. Each change takes the actor, writes one audit entry (`ticket.<action>`, `ticket.edit`,
+`ticket.unmasked`, `rules.saved`) and owns its transaction; the caller is told (SMS) and a
+partner notified after the commit."""
 
 from __future__ import annotations
 
@@ -18,16 +19,22 @@ from sqlalchemy import Select, or_, select
 from hotline.core import clock
 from hotline.core.audit import Actor, actor_name, record
 from hotline.core.db import db
-from hotline.core.service import NotFoundError, transaction
+from hotline.core.models import User
+from hotline.core.service import ForbiddenError, NotFoundError, transaction
 from tickets import lifecycle, transfers
 from tickets.lifecycle import TicketError
 from tickets.models import COUNTED, DiscardReason, Ticket, TicketState, TicketType
+from tickets.privacy import log_unmask, may_unmask
 
 ACTIVE = (TicketState.open.value, TicketState.dispatched.value)
 
 
 class NoSuchTicket(TicketError, NotFoundError):
     """There is no ticket with that id."""
+
+
+class MayNotUnmask(TicketError, ForbiddenError):
+    """The actor's role may not see a ticket's personal data."""
 
 
 # -- search ------------------------------------------------------------------------------------
@@ -134,6 +141,19 @@ def find_ticket(ticket_id: int) -> Ticket:
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
         raise NoSuchTicket(f"no ticket {ticket_id}", "ticket")
+    return ticket
+
+
+def read_ticket(actor: User, ticket_id: int, unmask: bool = False) -> Ticket:
+    """A ticket to show; unmasked (its caller's number, the numbers in its text) only for the
+    roles that may, and then with one audit entry `ticket.unmasked`."""
+    ticket = find_ticket(ticket_id)
+    if not unmask:
+        return ticket
+    if not may_unmask(actor):
+        raise MayNotUnmask(f"role {actor.role!r} may not see personal data")
+    with transaction():
+        log_unmask(actor, f"ticket:{ticket.id}")
     return ticket
 
 

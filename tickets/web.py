@@ -16,8 +16,8 @@ from hotline.core.db import db
 from hotline.core.models import Role
 from hotline.core.service import field_errors, filled_in
 from tickets import lifecycle, service, words
-from tickets.models import COUNTED, Ticket, TicketState
-from tickets.privacy import log_unmask, mask_number, mask_text, may_unmask
+from tickets.models import COUNTED, TicketState
+from tickets.privacy import mask_number, mask_text, may_unmask
 from tickets.rules import current_rules
 from tickets.service import TicketFilters
 
@@ -85,13 +85,13 @@ def ticket_list() -> tuple[str, int]:
 @bp.get("/tickets/<int:ticket_id>")
 @roles_required(*STAFF)
 def detail(ticket_id: int) -> str:
-    ticket = db.get_or_404(Ticket, ticket_id)
     unmask = request.args.get("unmask") == "1"
-    if unmask and not may_unmask(current_user.row):
+    try:
+        ticket = service.read_ticket(current_user.row, ticket_id, unmask)
+    except service.NoSuchTicket:
+        abort(404)
+    except service.MayNotUnmask:
         abort(403)
-    if unmask:
-        log_unmask(current_user.row, f"ticket:{ticket.id}")
-        db.session.commit()
     category_names = {c.key: c for c in _rules().categories}
     return render_template(
         "tickets/detail.html",

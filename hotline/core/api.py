@@ -113,7 +113,8 @@ class FieldError(BadRequest):
 
 def json_errors(blueprint: Blueprint) -> None:
     """Errors of `blueprint` as `{"error": ..., "field": ..., "status": ...}`, never HTML; a
-    change a service refused is answered 400 (404 when it is not there, 409 on a conflict);
+    change a service refused is answered 400 (403 when the role may not, 404 when it is not
+    there, 409 on a conflict);
     text PostgreSQL cannot store (a NUL character) is refused before the view, naming the field."""
 
     @blueprint.before_request

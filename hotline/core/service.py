@@ -31,10 +31,16 @@ class ConflictError(ServiceError):
     """Someone else changed it first (the API answers 409)."""
 
 
+class ForbiddenError(ServiceError):
+    """The actor's role may not do this (the API answers 403)."""
+
+
 def status_of(error: ServiceError) -> int:
     """The HTTP status the API answers a refused change with."""
     if isinstance(error, NotFoundError):
         return 404
+    if isinstance(error, ForbiddenError):
+        return 403
     return 409 if isinstance(error, ConflictError) else 400
 
 
