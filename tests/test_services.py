@@ -385,9 +385,7 @@ def read(hotline: Hotline, way: str, user: str, ticket_id: int, unmask: bool = T
 
 
 @pytest.mark.parametrize("way", ["page", "api"])
-def test_unmasking_is_one_audit_entry_whichever_way(
-    hotline: Hotline, draft: int, way: str
-) -> None:
+def test_unmasking_is_one_audit_entry_whichever_way(hotline: Hotline, draft: int, way: str) -> None:
     masked = read(hotline, way, "wang", draft, unmask=False)
     assert masked.status_code == 200
     assert "+8613800138000" not in masked.text
