@@ -11,7 +11,7 @@ from spectree import Response as Responses
 from werkzeug.exceptions import BadRequest, NotFound
 
 from hotline.core import clock
-from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
+from hotline.core.api import ErrorBody, error_responses, json_errors, require_role, spec
 from hotline.core.db import db
 from hotline.core.models import Role
 from reports import documents, growth, warning
@@ -165,10 +165,7 @@ def document_list() -> Response:
 def generate() -> tuple[Response, int]:
     """Generate the document of a week or month now (201), or regenerate it (200)."""
     body: DocumentRequest = request.context.json  # type: ignore[attr-defined]
-    try:
-        made = documents.generate(body.kind, body.period, g.api_user.username)
-    except PeriodError as exc:
-        raise FieldError(str(exc), "period") from None
+    made = documents.generate(body.kind, body.period, g.api_user)
     return jsonify(_document(made.report)), 201 if made.created else 200
 
 

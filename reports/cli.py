@@ -32,11 +32,10 @@ def _settings():
 
 def _generate(kind: str, key: str, out: Path | None) -> None:
     from reports import documents
-    from reports.periods import PeriodError
 
     try:
-        made = documents.generate(kind, key, "cli")
-    except PeriodError as exc:
+        made = documents.generate(kind, key, None)
+    except documents.ReportError as exc:
         raise click.BadParameter(str(exc)) from None
     verb = "generated" if made.created else f"regenerated (revision {made.report.revision})"
     click.echo(

@@ -141,8 +141,8 @@ def generate_document() -> Response:
     kind = request.form.get("kind", "")
     key = request.form.get("period", "").strip()
     try:
-        made = documents.generate(kind, key, current_user.username)
-    except PeriodError as exc:
+        made = documents.generate(kind, key, current_user)
+    except documents.ReportError as exc:
         flash(str(exc))
         return redirect(url_for("reports_web.document_list"))
     flash(

@@ -21,7 +21,9 @@ from hotline.core.models import AuditLog, User
 from ivr.models import MenuVersion
 from ivr.operator_service import queues_of
 from ivr.versions import default_menu_text
+from reports.models import Report
 from tests.accounts import create_user, issue_token
+from tests.conftest import job_runner
 from tests.tickets.drafts import make_voicemail_draft
 from tests.tickets.test_web import csrf_from, login
 from tickets.models import Ticket
@@ -509,6 +511,61 @@ def test_a_filter_that_cannot_be_read_is_said_beside_it(hotline: Hotline) -> Non
     cli = hotline.cli("tickets", "list", "--state", "counted", "--from", "yesterday")
     assert cli.exit_code == 1
     assert "from: " in cli.output
+
+
+# -- report documents --------------------------------------------------------------------------
+
+
+def generate_week(hotline: Hotline, way: str, week: str = "2026-W47"):
+    if way == "page":
+        form = {"kind": "weekly", "period": week}
+        return hotline.post_form("root", "/reports/documents", "/reports/documents", form)
+    if way == "api":
+        body = {"kind": "weekly", "period": week}
+        return hotline.api("root", "POST", "/api/v1/reports/documents", body)
+    return hotline.cli("report", "weekly", "--week", week)
+
+
+def report_entries(hotline: Hotline) -> list[dict]:
+    with hotline.app.app_context():
+        rows = db.session.scalars(select(AuditLog).where(AuditLog.action == "report.generated"))
+        return [row.data for row in rows]
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_generated_document_is_one_audit_entry_whichever_way(hotline: Hotline, way: str) -> None:
+    refused = generate_week(hotline, way, "2026-W60")
+    if way == "page":
+        assert refused.status_code == 302
+    elif way == "api":
+        assert (refused.status_code, refused.get_json()["field"]) == (400, "period")
+    else:
+        assert (refused.exit_code, "2026 has weeks 1 to 53" in refused.output) == (2, True)
+    assert hotline.new_audit() == []
+
+    for _ in range(2):
+        succeeded(generate_week(hotline, way))
+    with hotline.app.app_context():
+        report = db.session.scalars(select(Report)).one()
+        assert (report.generated_by, report.revision) == (actor(way), 2)
+    entry = (actor(way), "report.generated", f"report:{report.id}")
+    assert hotline.new_audit() == [entry, entry]
+    assert report_entries(hotline) == [
+        {"kind": "weekly", "period": "2026-W47", "revision": revision} for revision in (1, 2)
+    ]
+
+
+def test_the_scheduled_documents_write_no_audit_entry(hotline: Hotline) -> None:
+    from reports.jobs import generate_reports
+
+    app = hotline.app
+    app.extensions["hotline.clock"] = lambda: datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+    app.extensions["hotline.queues"].queues["default"].enqueue(generate_reports)
+    job_runner(app)()
+    with app.app_context():
+        stored = db.session.execute(select(Report.kind, Report.generated_by)).all()
+    assert sorted(stored) == [("monthly", "scheduler"), ("weekly", "scheduler")]
+    assert hotline.new_audit() == []
 
 
 # -- the menu ----------------------------------------------------------------------------------
