@@ -27,7 +27,7 @@ from tests.conftest import job_runner
 from tests.tickets.drafts import make_voicemail_draft
 from tests.tickets.test_web import csrf_from, login
 from tickets.models import Ticket
-from voicemail.models import Transcript
+from voicemail.models import Transcript, Voicemail
 
 WAYS = ["page", "api", "cli"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -415,6 +415,82 @@ def test_a_refused_unmasking_writes_no_entry(hotline: Hotline, draft: int, way: 
     if way == "api":
         assert missing.get_json()["error"] == "no ticket 999"
     assert hotline.new_audit() == []
+
+
+# -- processing a voicemail again --------------------------------------------------------------
+
+
+def voicemail_of(hotline: Hotline, ticket_id: int) -> Voicemail:
+    with hotline.app.app_context():
+        voicemail = db.session.get(Ticket, ticket_id).voicemail_id
+        found = db.session.get(Voicemail, voicemail)
+        db.session.expunge(found)
+        return found
+
+
+def reprocess(hotline: Hotline, way: str, ticket_id: int):
+    if way == "page":
+        url = f"/review/{ticket_id}"
+        return hotline.post_form("wang", url, url, {"action": "retry"})
+    return hotline.cli("voicemail", "reprocess", str(voicemail_of(hotline, ticket_id).id))
+
+
+@pytest.mark.parametrize("way", ["page", "cli"])
+def test_processing_again_is_one_audit_entry_whichever_way(
+    hotline: Hotline, draft: int, way: str
+) -> None:
+    succeeded(reprocess(hotline, way, draft))
+    voicemail = voicemail_of(hotline, draft)
+    assert (voicemail.state, voicemail.attempts) == ("downloaded", 0)
+    target = f"voicemail:{voicemail.id}"
+    assert hotline.new_audit() == [(actor(way, "wang"), "voicemail.reprocessed", target)]
+    with hotline.app.app_context():
+        assert db.session.scalar(select(Transcript)) is None
+    queue = hotline.app.extensions["hotline.queues"].queues["voicemail"]
+    assert queue.job_ids == [f"voicemail-{voicemail.recording_sid}"]
+
+
+@pytest.mark.parametrize("way", ["page", "cli"])
+def test_a_recording_no_longer_stored_is_not_processed_again(
+    hotline: Hotline, draft: int, way: str
+) -> None:
+    with hotline.app.app_context():
+        db.session.get(Voicemail, voicemail_of(hotline, draft).id).audio_deleted_at = datetime(
+            2026, 11, 1, tzinfo=SHANGHAI
+        )
+        db.session.commit()
+    refused = reprocess(hotline, way, draft)
+    message = f"voicemail {voicemail_of(hotline, draft).id}: the recording is no longer stored"
+    if way == "page":
+        assert refused.status_code == 302
+        assert message in hotline.browsers["wang"].get(refused.headers["Location"]).text
+    else:
+        assert (refused.exit_code, message in refused.output) == (1, True)
+    assert voicemail_of(hotline, draft).state == "drafted"
+    assert hotline.new_audit() == []
+    assert hotline.app.extensions["hotline.queues"].queues["voicemail"].job_ids == []
+
+
+def test_retrying_a_failed_voicemail_is_one_audit_entry(hotline: Hotline, draft: int) -> None:
+    voicemail_id = voicemail_of(hotline, draft).id
+    refused = hotline.cli("voicemail", "retry", str(voicemail_id))
+    assert (refused.exit_code, "is drafted, not failed" in refused.output) == (1, True)
+    assert hotline.new_audit() == []
+    with hotline.app.app_context():
+        stored = db.session.get(Voicemail, voicemail_id)
+        stored.state, stored.attempts, stored.failure_reason = "failed", 4, "HTTP 401"
+        db.session.commit()
+    result = hotline.cli("voicemail", "retry", str(voicemail_id))
+    assert result.exit_code == 0, result.output
+    assert f"voicemail {voicemail_id} back to transcribed and enqueued" in result.output
+    assert hotline.new_audit() == [("cli", "voicemail.retried", f"voicemail:{voicemail_id}")]
+    voicemail = voicemail_of(hotline, draft)
+    assert (voicemail.state, voicemail.attempts, voicemail.failure_reason) == (
+        "transcribed",
+        0,
+        None,
+    )
+    assert "no voicemail 999" in hotline.cli("voicemail", "retry", "999").output
 
 
 # -- ticket search -----------------------------------------------------------------------------

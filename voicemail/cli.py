@@ -1,4 +1,4 @@
-"""`hotline reconcile`, `hotline retention run`, `hotline voicemail list|retry`, and
+"""`hotline reconcile`, `hotline retention run`, `hotline voicemail list|retry|reprocess`, and
 `hotline tickets move` (here because confirming a voicemail's draft corrects its transcript)."""
 
 from __future__ import annotations
@@ -73,12 +73,24 @@ def voicemail_list(state: str | None, limit: int) -> None:
 @click.argument("voicemail_id", type=int)
 def voicemail_retry(voicemail_id: int) -> None:
     """Retry a failed voicemail from the last step that completed."""
-    from voicemail.reconcile import retry_failed
+    from hotline.core.service import click_errors
+    from voicemail.retry_service import retry_failed
 
-    try:
-        state = retry_failed(voicemail_id)
-    except (LookupError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    with click_errors():
+        state = retry_failed(None, voicemail_id)
+    click.echo(f"voicemail {voicemail_id} back to {state} and enqueued")
+
+
+@voicemail.command("reprocess")
+@click.argument("voicemail_id", type=int)
+def voicemail_reprocess(voicemail_id: int) -> None:
+    """Transcribe a stored recording anew and refresh its draft, as the review page's
+    "Process again" does."""
+    from hotline.core.service import click_errors
+    from voicemail.retry_service import reprocess
+
+    with click_errors():
+        state = reprocess(None, voicemail_id)
     click.echo(f"voicemail {voicemail_id} back to {state} and enqueued")
 
 

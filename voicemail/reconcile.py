@@ -124,47 +124,12 @@ def _worker_alive(queues: JobQueues, name: str | None) -> bool:
     )
 
 
-def _stored(voicemail_id: int) -> Voicemail:
-    voicemail = db.session.get(Voicemail, voicemail_id)
-    if voicemail is None:
-        raise LookupError(f"no voicemail {voicemail_id}")
-    return voicemail
-
-
-def _restart(voicemail: Voicemail, state: VoicemailState) -> str:
-    """Put the voicemail back at `state` with fresh attempts and queue its job again (an old
-    finished or failed job of the same id is cleared first)."""
-    voicemail.state = state.value
-    voicemail.attempts = 0
-    voicemail.failure_reason = None
-    voicemail.updated_at = utcnow()
-    db.session.commit()
+def requeue(voicemail: Voicemail) -> None:
+    """Queue a voicemail's job again after its reset was committed (an old finished or failed
+    job of the same id is cleared first): `voicemail.retry_service`'s retry and reprocess."""
     queues: JobQueues = current_app.extensions["hotline.queues"]
     try:
         _job_alive(queues, job_id(voicemail.recording_sid))  # clears the old job
     except REDIS_ERRORS:
         pass
     enqueue(voicemail.id, voicemail.recording_sid)
-    return state.value
-
-
-def retry_failed(voicemail_id: int) -> str:
-    """An operator's retry of a failed voicemail: resume from the last step that completed."""
-    voicemail = _stored(voicemail_id)
-    if voicemail.state != VoicemailState.failed.value:
-        raise ValueError(f"voicemail {voicemail_id} is {voicemail.state}, not failed")
-    resume = VoicemailState.received
-    if voicemail.audio_path:
-        resume = VoicemailState.transcribed if voicemail.transcript else VoicemailState.downloaded
-    return _restart(voicemail, resume)
-
-
-def reprocess(voicemail_id: int) -> str:
-    """An operator's "process again" of a stored recording: transcribe it anew and refresh its
-    draft's text and suggestions (a confirmed ticket is left as it is)."""
-    voicemail = _stored(voicemail_id)
-    if not voicemail.audio_path or voicemail.audio_deleted_at is not None:
-        raise ValueError(f"voicemail {voicemail_id}: the recording is no longer stored")
-    if voicemail.transcript is not None:
-        db.session.delete(voicemail.transcript)
-    return _restart(voicemail, VoicemailState.downloaded)

@@ -149,11 +149,11 @@ def review_action(ticket_id: int) -> Response | tuple[str, int]:
     ticket = db.get_or_404(Ticket, ticket_id)
     action = request.form.get("action", "")
     if action == "retry" and ticket.voicemail_id:
-        from voicemail.reconcile import reprocess
+        from voicemail.retry_service import reprocess
 
         try:
-            reprocess(ticket.voicemail_id)
-        except (ValueError, LookupError) as exc:
+            reprocess(current_user, ticket.voicemail_id)
+        except ServiceError as exc:
             flash(str(exc))
             return redirect(url_for("review.review", ticket_id=ticket.id))
         flash(_("Queued for processing again."))
