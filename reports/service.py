@@ -68,8 +68,7 @@ class Assembled:
 def namer(language: str) -> tuple:
     """(category key → its name in `language`, (dimension, value) → a name)."""
     names = {
-        c.key: (c.zh if language.startswith("zh") else c.en)
-        for c in current_rules().categories
+        c.key: (c.zh if language.startswith("zh") else c.en) for c in current_rules().categories
     }
 
     def category(key: str) -> str:

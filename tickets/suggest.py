@@ -277,5 +277,3 @@ def suggest(
     text: str, language: str = "zh", repeat_caller: bool = False, folder: Path | None = None
 ) -> dict[str, Any]:
     return suggester(folder).suggest(text, language, repeat_caller)
-
-
