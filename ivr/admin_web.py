@@ -40,11 +40,11 @@ bp.context_processor(lambda: {"STATUS_WORDS": STATUS_WORDS})
 
 def _valid(version: MenuVersion) -> MenuDocument | None:
     """The parsed document, or None after flashing the first problem (fix it first)."""
-    problems = validate_document(version.document)
-    if problems:
-        flash(_("Fix the problems first: %(problem)s", problem=problems[0]))
+    try:
+        return menu_service.valid_document(version)
+    except menu_service.InvalidVersion as exc:
+        flash(_("Fix the problems first: %(problem)s", problem=exc.problems[0]))
         return None
-    return MenuDocument.model_validate(version.document)
 
 
 def _version(number: int) -> MenuVersion:
@@ -157,18 +157,29 @@ def _save(
     number: int, change: Callable[[dict[str, Any]], dict[str, Any]], action: str, **data: Any
 ) -> Response:
     _version(number)
-    lock = request.form.get("lock_version", "")
     try:
-        menu_service.edit_draft(
-            current_user, number, change, int(lock) if lock.isdigit() else -1, action, **data
-        )
-    except EditConflict as exc:
-        flash(_("Not saved: %(reason)s", reason=exc))
+        menu_service.edit_draft(current_user, number, change, _lock(), action, **data)
     except (editing.EditError, VersionError) as exc:
-        flash(str(exc))
+        _refused(exc)
     else:
         flash(_("Saved."))
     return redirect(url_for("admin_menu.editor", number=number))
+
+
+def _lock() -> int:
+    """The form's lock_version (a missing one never matches: the save is refused)."""
+    lock = request.form.get("lock_version", "")
+    return int(lock) if lock.isdigit() else -1
+
+
+def _refused(error: ServiceError) -> None:
+    """Flash why a change of the draft was refused."""
+    if isinstance(error, prompts.PromptError):
+        flash(_("Upload refused: %(reason)s", reason=error))
+    elif isinstance(error, EditConflict):
+        flash(_("Not saved: %(reason)s", reason=error))
+    else:
+        flash(str(error))
 
 
 @bp.post("/<int:number>/nodes")
@@ -232,22 +243,26 @@ def change_settings(number: int) -> Response:
 @bp.post("/<int:number>/prompt")
 @admin_required
 def upload_prompt(number: int) -> Response:
+    """An audio file as a node's prompt in one language (`ivr.menu_service.set_prompt`)."""
+    _version(number)
     upload = request.files.get("file")
-    node_id, language = request.form.get("node", ""), request.form.get("lang", "")
     try:
         if upload is None or not upload.filename:
             raise prompts.PromptError(_("Choose a file."))
-        url = prompts.store(upload.read(prompts.MAX_BYTES + 1), upload.filename)
-    except prompts.PromptError as exc:
-        flash(_("Upload refused: %(reason)s", reason=exc))
-        return redirect(url_for("admin_menu.editor", number=number))
-    return _save(
-        number,
-        lambda doc: editing.set_prompt(doc, node_id, language, url),
-        "menu.prompt",
-        node=node_id,
-        play=url,
-    )
+        menu_service.set_prompt(
+            current_user,
+            number,
+            request.form.get("node", ""),
+            request.form.get("lang", ""),
+            upload.read(prompts.MAX_BYTES + 1),
+            upload.filename,
+            _lock(),
+        )
+    except (prompts.PromptError, editing.EditError, VersionError) as exc:
+        _refused(exc)
+    else:
+        flash(_("Saved."))
+    return redirect(url_for("admin_menu.editor", number=number))
 
 
 @bp.post("/<int:number>/preview")

@@ -129,19 +129,18 @@ def menu_diff(old: int, new: int) -> None:
 
 
 def _valid_document(number: int):
-    from ivr.menu import MenuDocument
-    from ivr.menu_checks import validate_document
-    from ivr.versions import VersionError, get_version
+    """Version NUMBER's document for a preview or a walk; every problem listed when it has any."""
+    from hotline.core.service import click_errors
+    from ivr import menu_service
+    from ivr.versions import get_version
 
-    try:
+    with click_errors():
         version = get_version(number)
-    except VersionError as exc:
-        raise click.ClickException(str(exc)) from None
-    problems = validate_document(version.document)
-    if problems:
-        _print_problems(problems)
-        raise click.ClickException(f"version {number} has problems; fix them first")
-    return MenuDocument.model_validate(version.document)
+    try:
+        return menu_service.valid_document(version)
+    except menu_service.InvalidVersion as exc:
+        _print_problems(exc.problems)
+        raise click.ClickException(f"version {number} has problems; fix them first") from None
 
 
 @menu.command("preview")
@@ -183,22 +182,10 @@ def menu_walk(number: int, keys: tuple[str, ...], lang: str) -> None:
 def menu_prompt(number: int, node: str, lang: str, file: Path) -> None:
     """Record FILE (WAV/MP3/M4A) as NODE's prompt in LANG, in draft NUMBER."""
     from hotline.core.service import click_errors
-    from ivr import editing, menu_service, prompts
+    from ivr import menu_service
     from ivr.versions import get_version
 
     with click_errors():
-        version = get_version(number)
-        try:
-            url = prompts.store(file.read_bytes(), file.name)
-        except prompts.PromptError as exc:
-            raise click.ClickException(str(exc)) from None
-        menu_service.edit_draft(
-            None,
-            number,
-            lambda document: editing.set_prompt(document, node, lang, url),
-            version.lock_version,
-            "menu.prompt",
-            node=node,
-            play=url,
-        )
-    click.echo(f"{node} ({lang}) now plays {url}")
+        lock = get_version(number).lock_version
+        done = menu_service.set_prompt(None, number, node, lang, file.read_bytes(), file.name, lock)
+    click.echo(f"{node} ({lang}) now plays {done.play}")

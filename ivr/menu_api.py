@@ -15,8 +15,8 @@ from werkzeug.exceptions import NotFound
 
 from hotline.core.api import ErrorBody, FieldError, error_responses, json_errors, require_role, spec
 from hotline.core.db import db
-from ivr import editing, menu_service, preview, prompts
-from ivr.menu import InvalidMenu, MenuDocument, Problem
+from ivr import menu_service, preview, prompts
+from ivr.menu import InvalidMenu, Problem
 from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
 from ivr.versions import VersionError, get_version
@@ -92,13 +92,6 @@ def _version(number: int) -> MenuVersion:
 
 def _problems(document: dict[str, Any]) -> list[dict[str, str]]:
     return [asdict(problem) for problem in validate_document(document)]
-
-
-def _document(version: MenuVersion) -> MenuDocument:
-    problems = validate_document(version.document)
-    if problems:
-        raise FieldError(f"version {version.number} is not valid: {problems[0]}", "document")
-    return MenuDocument.model_validate(version.document)
 
 
 @bp.get("/versions")
@@ -201,7 +194,7 @@ def import_menu() -> tuple[Response, int]:
 def preview_node(number: int) -> Response:
     """The TwiML of one node in one language, as a caller would get it."""
     args: PreviewQuery = request.context.query  # type: ignore[attr-defined]
-    doc = _document(_version(number))
+    doc = menu_service.valid_document(_version(number))
     if doc.node(args.node) is None:
         raise FieldError(f"no node {args.node!r} in version {number}", "node")
     return Response(preview.preview(doc, number, args.node, args.lang), mimetype="text/xml")
@@ -213,7 +206,7 @@ def preview_node(number: int) -> Response:
 def walk_through(number: int) -> Response:
     """Follow key presses from the start node: the nodes visited and what is said."""
     body: WalkIn = request.context.json  # type: ignore[attr-defined]
-    doc = _document(_version(number))
+    doc = menu_service.valid_document(_version(number))
     result = preview.walk(doc, number, [k[:16] for k in body.keys], body.lang)
     return jsonify(
         {
@@ -243,18 +236,13 @@ def upload_prompt(number: int) -> Response:
     lock = request.form.get("lock_version", "")
     if not lock.isdigit():
         raise FieldError("lock_version is the number you loaded", "lock_version")
-    try:
-        url = prompts.store(upload.read(prompts.MAX_BYTES + 1), upload.filename or "")
-    except prompts.PromptError as exc:
-        raise FieldError(str(exc), "file") from None
-    node_id, language = request.form.get("node", "")[:64], request.form.get("lang", "")[:10]
-    version = menu_service.edit_draft(
+    done = menu_service.set_prompt(
         g.api_user,
         number,
-        lambda document: editing.set_prompt(document, node_id, language, url),
+        request.form.get("node", "")[:64],
+        request.form.get("lang", "")[:10],
+        upload.read(prompts.MAX_BYTES + 1),
+        upload.filename or "",
         int(lock),
-        "menu.prompt",
-        node=node_id,
-        play=url,
     )
-    return jsonify({"play": url, "version": summary(version)})
+    return jsonify({"play": done.play, "version": summary(done.version)})

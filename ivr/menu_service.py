@@ -1,18 +1,40 @@
 """The menu's use cases for the admin pages, the API and the CLI: import a document, publish a
-version (publishing an older one is the rollback), make a draft from a version, and change a
-draft. Each takes the actor, writes one audit entry and owns its transaction: a document that
-is not valid, or a draft someone else saved first, is refused and leaves nothing behind."""
+version (publishing an older one is the rollback), make a draft from a version, change a draft,
+record a prompt, and the valid document a preview or a walk-through needs. Each change takes the
+actor, writes one audit entry and owns its transaction: a document that is not valid, or a draft
+someone else saved first, is refused and leaves nothing behind (no stored audio either)."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from hotline.core.audit import Actor, actor_name, record
-from hotline.core.service import transaction
-from ivr import versions
+from hotline.core.service import ServiceError, transaction
+from ivr import editing, prompts, versions
+from ivr.menu import MenuDocument, Problem
+from ivr.menu_checks import validate_document
 from ivr.models import MenuVersion
+
+
+class InvalidVersion(ServiceError):
+    """The version's document has problems (all in `problems`); fix them before a preview or a
+    walk-through."""
+
+    def __init__(self, number: int, problems: list[Problem]) -> None:
+        super().__init__(f"version {number} is not valid: {problems[0]}", "document")
+        self.number, self.problems = number, problems
+
+
+def valid_document(version: MenuVersion) -> MenuDocument:
+    """The version's document, parsed, for a preview or a walk-through; InvalidVersion when it
+    has problems."""
+    problems = validate_document(version.document)
+    if problems:
+        raise InvalidVersion(version.number, problems)
+    return MenuDocument.model_validate(version.document)
 
 
 def import_menu(
@@ -66,3 +88,41 @@ def edit_draft(
         version = versions.save_draft(number, document, lock_version, actor_name(actor))
         record(actor, action, f"menu:{number}", **data)
     return version
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    """A recorded prompt set on a draft: the URL path it plays and the saved draft."""
+
+    play: str
+    version: MenuVersion
+
+
+def set_prompt(
+    actor: Actor | None,
+    number: int,
+    node: str,
+    lang: str,
+    data: bytes,
+    filename: str,
+    lock_version: int,
+) -> PromptSet:
+    """Convert uploaded audio (WAV, MP3 or M4A) to telephone audio and make it `node`'s prompt
+    in `lang` in draft `number`. Refused (PromptError, EditError, VersionError, EditConflict)
+    with nothing left behind: the audio this upload stored goes again when the save is refused."""
+    editing.set_prompt(versions.get_version(number).document, node, lang, "")  # before converting
+    stored = prompts.store(data, filename)
+    try:
+        version = edit_draft(
+            actor,
+            number,
+            lambda document: editing.set_prompt(document, node, lang, stored.url),
+            lock_version,
+            "menu.prompt",
+            node=node,
+            play=stored.url,
+        )
+    except BaseException:
+        stored.discard()
+        raise
+    return PromptSet(stored.url, version)

@@ -10,11 +10,14 @@ import hmac
 import io
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from pydub import AudioSegment
 from pydub.exceptions import CouldntDecodeError
+
+from hotline.core.service import ServiceError
 
 MAX_BYTES = 10 * 1024 * 1024
 SUFFIXES = {".wav", ".mp3", ".m4a"}
@@ -22,8 +25,26 @@ NAME = re.compile(r"^[0-9a-f]{40}\.wav$")
 URL_PREFIX = "/media/prompts/"
 
 
-class PromptError(ValueError):
-    """An upload that cannot become a prompt; the message says why."""
+class PromptError(ServiceError):
+    """An upload that cannot become a prompt; the message says why (the field: the file)."""
+
+    def __init__(self, message: str, field: str | None = "file") -> None:
+        super().__init__(message, field)
+
+
+@dataclass(frozen=True)
+class StoredPrompt:
+    """A converted prompt in the prompts folder: the URL path to `<Play>`, and whether this
+    upload wrote the file (the same audio uploaded before has the same name, and plays there)."""
+
+    url: str
+    path: Path
+    new: bool
+
+    def discard(self) -> None:
+        """Remove the file again after a refused save, unless it was there before."""
+        if self.new:
+            self.path.unlink(missing_ok=True)
 
 
 def folder() -> Path:
@@ -32,8 +53,8 @@ def folder() -> Path:
     return path
 
 
-def store(data: bytes, filename: str) -> str:
-    """Convert uploaded audio to a telephone prompt; returns the URL path to `<Play>`."""
+def store(data: bytes, filename: str) -> StoredPrompt:
+    """Convert uploaded audio to a telephone prompt in the prompts folder."""
     suffix = Path(filename or "").suffix.lower()
     if suffix not in SUFFIXES:
         raise PromptError(f"{filename!r}: upload a WAV, MP3 or M4A file")
@@ -45,7 +66,11 @@ def store(data: bytes, filename: str) -> str:
         upload.write(data)
         upload.flush()
         try:
-            audio = AudioSegment.from_file(upload.name)
+            if suffix == ".wav":  # pydub leaves a WAV it opens by name open: give it ours
+                upload.seek(0)
+                audio = AudioSegment.from_file(upload, format="wav")
+            else:
+                audio = AudioSegment.from_file(upload.name)
         except (CouldntDecodeError, IndexError, OSError) as exc:
             raise PromptError(
                 f"{filename!r} is not audio that can be played ({exc.__class__.__name__})"
@@ -59,8 +84,11 @@ def store(data: bytes, filename: str) -> str:
     converted = out.getvalue()
     key = current_app.config["HOTLINE_SETTINGS"].secret_key.encode()
     name = hmac.new(key, converted, hashlib.sha1).hexdigest() + ".wav"
-    (folder() / name).write_bytes(converted)
-    return URL_PREFIX + name
+    path = folder() / name
+    new = not path.exists()
+    if new:
+        path.write_bytes(converted)
+    return StoredPrompt(URL_PREFIX + name, path, new)
 
 
 def path_of(name: str) -> Path | None:

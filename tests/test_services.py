@@ -6,6 +6,7 @@ the same filters find the same tickets."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -718,3 +719,129 @@ def test_the_cli_menu_prompt_is_audited_like_the_page(
     result = hotline.cli("menu", "prompt", "2", "main", "zh-CN", recording)
     assert result.exit_code == 0, result.output
     assert hotline.new_audit() == [("cli", "menu.prompt", "menu:2")]
+
+
+def upload_prompt(
+    hotline: Hotline, way: str, number: int, node: str, recording: Path, lock: int | None = None
+):
+    """Record `recording` as `node`'s zh-CN prompt in version `number` (the page and the API
+    send `lock`, the version's own by default; the command reads the version's itself)."""
+    if lock is None:
+        with hotline.app.app_context():
+            lock = db.session.scalar(
+                select(MenuVersion.lock_version).where(MenuVersion.number == number)
+            )
+    form = {"node": node, "lang": "zh-CN", "lock_version": str(lock)}
+    if way == "page":
+        with recording.open("rb") as upload:
+            return hotline.post_form(
+                "root",
+                f"/admin/menu/{number}",
+                f"/admin/menu/{number}/prompt",
+                {**form, "file": (upload, recording.name)},
+                follow_redirects=True,
+            )
+    if way == "api":
+        with (
+            recording.open("rb") as upload,
+            hotline.app.test_client().post(
+                f"/api/v1/menu/versions/{number}/prompts",
+                data={**form, "file": (upload, recording.name)},
+                headers={"Authorization": f"Bearer {hotline.tokens['root']}"},
+            ) as answer,  # closing it closes the spooled upload
+        ):
+            answer.get_data()
+            return answer
+    return hotline.cli("menu", "prompt", str(number), node, "zh-CN", str(recording))
+
+
+def refused_with(result, way: str, message: str) -> None:
+    """The page's flash, the API's error body or the command's error says `message`."""
+    if way == "page":
+        flashed = re.findall(r'class="flash"[^>]*>([^<]*)<', result.text)
+        assert message in html.unescape(" ".join(flashed))
+    elif way == "api":
+        assert result.status_code in (400, 409), result.get_json()
+        assert message in result.get_json()["error"]
+    else:
+        assert result.exit_code == 1
+        assert message in result.output
+
+
+def stored_prompts(hotline: Hotline) -> list[str]:
+    folder = hotline.app.config["HOTLINE_SETTINGS"].storage_root / "prompts"
+    return sorted(path.name for path in folder.glob("*"))
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_refused_prompt_leaves_no_audio_behind_whichever_way(
+    hotline: Hotline, way: str, audio, tmp_path: Path
+) -> None:
+    """The audio was stored before the save, so a refused save left an orphan file."""
+    assert hotline.cli("menu", "import", str(menu_file(tmp_path, "draft"))).exit_code == 0
+    hotline.new_audit()
+    mp3, wav = audio.speech["stereo-44k-mp3"], audio.speech["twilio-8k-mulaw"]
+
+    refused_with(upload_prompt(hotline, way, 2, "nowhere", mp3), way, "no node 'nowhere'")
+    refused_with(upload_prompt(hotline, way, 1, "main", mp3), way, "version 1 is published")
+    assert stored_prompts(hotline) == []
+    assert hotline.new_audit() == []
+
+    with hotline.app.app_context():
+        lock = db.session.scalar(select(MenuVersion.lock_version).where(MenuVersion.number == 2))
+    succeeded(upload_prompt(hotline, way, 2, "main", mp3))
+    assert hotline.new_audit() == [(actor(way), "menu.prompt", "menu:2")]
+    (played,) = stored_prompts(hotline)
+
+    if way != "cli":  # the command reads the lock_version itself
+        stale = upload_prompt(hotline, way, 2, "main", wav, lock=lock)
+        refused_with(stale, way, "version 2 was saved by")
+        if way == "api":
+            assert stale.status_code == 409
+    # the same audio again, refused: its file stays, draft 2 plays it
+    refused_with(upload_prompt(hotline, way, 1, "main", mp3), way, "version 1 is published")
+    assert stored_prompts(hotline) == [played]
+    assert hotline.new_audit() == []
+    with hotline.app.test_client().get(f"/media/prompts/{played}") as served:
+        assert served.status_code == 200
+
+
+def preview_or_walk(hotline: Hotline, way: str, what: str, number: int):
+    if way == "page":
+        data = {"node": "main", "lang": "zh-CN", "keys": "1"}
+        url = f"/admin/menu/{number}/{what}"
+        return hotline.post_form("root", f"/admin/menu/{number}", url, data, follow_redirects=True)
+    if way == "api":
+        headers = {"Authorization": f"Bearer {hotline.tokens['root']}"}
+        if what == "preview":
+            url = f"/api/v1/menu/versions/{number}/preview?node=main"
+            return hotline.app.test_client().get(url, headers=headers)
+        return hotline.api("root", "POST", f"/api/v1/menu/versions/{number}/walk", {"keys": ["1"]})
+    return hotline.cli("menu", what, str(number), *(["main"] if what == "preview" else ["1"]))
+
+
+@pytest.mark.parametrize("what", ["preview", "walk"])
+@pytest.mark.parametrize("way", WAYS)
+def test_a_preview_or_walk_of_an_invalid_version_names_its_problems(
+    hotline: Hotline, way: str, what: str
+) -> None:
+    draft = hotline.api("root", "POST", "/api/v1/menu/versions", {"from_version": 1}).get_json()
+    broken = {**draft["document"], "start": "missing"}
+    body = {"document": broken, "lock_version": draft["lock_version"]}
+    succeeded(hotline.api("root", "PUT", "/api/v1/menu/versions/2", body))
+    problem = "start: unknown node 'missing'"
+
+    result = preview_or_walk(hotline, way, what, 2)
+    if way == "page":
+        assert result.request.path == "/admin/menu/2"
+        refused_with(result, way, f"请先修正问题： {problem}")  # "Fix the problems first: …"
+    elif way == "api":
+        assert result.status_code == 400
+        assert result.get_json() == {
+            "error": f"version 2 is not valid: {problem}",
+            "field": "document",
+            "status": 400,
+        }
+    else:
+        refused_with(result, way, f"  {problem}\nError: version 2 has problems; fix them first")
+    succeeded(preview_or_walk(hotline, way, what, 1))
