@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, Field
 from spectree import Response as Responses
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest
 
 from hotline.core import clock
 from hotline.core.api import ErrorBody, error_responses, json_errors, require_role, spec
@@ -174,7 +174,6 @@ def generate() -> tuple[Response, int]:
 @spec.validate(resp=Responses(HTTP_200=DocumentOut, HTTP_404=ErrorBody, **ERRORS), tags=["reports"])
 def document(report_id: int) -> Response:
     """One stored document's details (its HTML is at `url`, for a logged-in browser)."""
-    found = db.session.get(Report, report_id)
-    if found is None:
-        raise NotFound(f"no report {report_id}")
-    return jsonify(_document(found))
+    return jsonify(
+        _document(db.get_or_404(Report, report_id, description=f"no report {report_id}"))
+    )

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from spectree import Response as Responses
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, Unauthorized
 
 from hotline.core.db import db
@@ -187,11 +187,11 @@ def audit_log() -> Response:
     query = select(AuditLog)
     if args.action:
         query = query.where(AuditLog.action == args.action)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(AuditLog.id.desc())
-        .limit(args.per_page)
-        .offset((args.page - 1) * args.per_page)
+    found = db.paginate(
+        query.order_by(AuditLog.id.desc()),
+        page=args.page,
+        per_page=args.per_page,
+        error_out=False,
     )
     return jsonify(
         {
@@ -204,8 +204,8 @@ def audit_log() -> Response:
                     "data": row.data or {},
                     "ip": row.ip,
                 }
-                for row in rows
+                for row in found.items
             ],
-            "total": total,
+            "total": found.total,
         }
     )
