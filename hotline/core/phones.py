@@ -3,7 +3,9 @@
 Twilio sends a withheld caller ID as `anonymous`, `restricted`, `unknown`, `private`,
 `unavailable` (any case), an empty `From`, or one of its placeholder numbers (+266696687 and
 +7378742833, "ANONYMOUS" and "RESTRICTED" on a keypad). Queues (may we call back?), drafts (is
-the caller ID the number to file?), repeat-caller detection and the reports ask this module.
+the caller ID the number to file?), repeat-caller detection, ticket edits and the reports ask
+this module: `is_withheld`, `is_real_caller` (through `e164`), `filed_number` for what a ticket
+files, and `real_caller_sql` for counting in SQL.
 """
 
 from __future__ import annotations
@@ -25,12 +27,7 @@ def is_withheld(number: str | None) -> bool:
 
 def is_real_caller(number: str | None) -> bool:
     """A caller number we can count, file and call back: a valid E.164 number, not withheld."""
-    if is_withheld(number) or not (number or "").startswith("+"):
-        return False
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(number, None))
-    except phonenumbers.NumberParseException:
-        return False
+    return e164(number) is not None
 
 
 def e164(number: str | None) -> str | None:
