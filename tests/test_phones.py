@@ -19,6 +19,7 @@ from tests.reports.data import local
 from tickets import lifecycle
 from tickets.drafts import VoicemailMessage, create_draft
 from tickets.models import Ticket
+from tickets.privacy import mask_number
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WITHHELD = ["", "anonymous", "Anonymous", "ANONYMOUS", " restricted ", "Unavailable", "unknown"]
@@ -131,3 +132,10 @@ def test_a_ticket_refuses_what_is_no_caller_number(app, given: str) -> None:
         db.session.commit()
         with pytest.raises(lifecycle.TicketError, match="caller_number is a phone number"):
             lifecycle.confirm(ticket, "wang", {"caller_number": given})
+
+
+@pytest.mark.parametrize("number", ["anonymous", "Restricted", "+266696687"])
+def test_a_withheld_marker_is_shown_unmasked(number: str) -> None:
+    """No personal data in it: `*******us` told the operator nothing."""
+    assert mask_number(number) == number
+    assert mask_number("+8613800138000") == "+86138****8000"

@@ -11,6 +11,7 @@ import re
 
 from hotline.core.audit import record
 from hotline.core.models import Role, User
+from hotline.core.phones import is_withheld
 
 UNMASKING_ROLES = frozenset({Role.operator.value, Role.admin.value})
 
@@ -21,8 +22,9 @@ LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
 
 
 def mask_number(number: str | None) -> str | None:
-    """+8613800138000 → +86138****8000; short numbers keep only their last two digits."""
-    if not number:
+    """+8613800138000 → +86138****8000; short numbers keep only their last two digits; a
+    withheld marker (`anonymous` …) is no personal data and is shown as it is."""
+    if not number or is_withheld(number):
         return number
     digits = len(re.sub(r"\D", "", number))
     if digits >= 7:
