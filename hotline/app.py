@@ -78,8 +78,10 @@ def create_app(
 
 def _import_models() -> None:
     """Every feature's tables, so that the metadata (and Alembic) sees the whole schema."""
+    import desk.models  # noqa: F401
     import hotline.core.models  # noqa: F401
     import ivr.models  # noqa: F401
+    import knowledge.models  # noqa: F401
     import reports.models  # noqa: F401
     import tickets.models  # noqa: F401
     import voicemail.models  # noqa: F401

@@ -181,6 +181,15 @@ class QueueConfig(Strict):
         True, description="overflow at once when no operator is logged in for this queue"
     )
     service_level_seconds: int = Field(20, ge=1, le=600, description="answered within T seconds")
+    wrap_up_max: int = Field(
+        120,
+        ge=0,
+        le=1800,
+        description="seconds of after-call work before the operator is offered the next caller",
+    )
+    record_calls: bool = Field(
+        False, description="record the operators' conversations for quality review (质检)"
+    )
 
     @field_validator("hold_audio")
     @classmethod

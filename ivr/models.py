@@ -93,6 +93,8 @@ class QueueVisit(db.Model):
     __tablename__ = "queue_visits"
     __table_args__ = (
         Index("ix_queue_visits_waiting", "queue_name", "left_at", "entered_at"),
+        # the desk's current call and wrap-up of one operator (polled every second per desk)
+        Index("ix_queue_visits_operator", "operator_id", "bridged_at"),
         # the report figures of a period, read from the index alone (bench/reports.py)
         Index(
             "ix_queue_visits_report",
@@ -127,6 +129,15 @@ class QueueVisit(db.Model):
     callback_id: Mapped[int | None] = mapped_column(
         ForeignKey("callbacks.id", ondelete="SET NULL", use_alter=True)
     )
+    #: After-call work (wrap-up) of the operator who took the caller: it starts when the
+    #: conversation ends, ends when the operator says so (desk or operator line) or at
+    #: `wrapup_due_at` (the queue's `wrap_up_max`), and keeps the disposition and a note.
+    wrapup_started_at: Mapped[datetime | None]
+    wrapup_due_at: Mapped[datetime | None]
+    wrapup_ended_at: Mapped[datetime | None]
+    wrapup_seconds: Mapped[int | None]
+    disposition: Mapped[str | None] = mapped_column(String(24))
+    wrapup_note: Mapped[str | None] = mapped_column(Text)
 
     call: Mapped[Call] = relationship(back_populates="queue_visits")
 

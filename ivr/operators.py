@@ -28,6 +28,7 @@ from ivr import calls, queueing
 from ivr.models import Call, CallStep, OperatorSession, QueueVisit
 from ivr.operator_service import PIN_FORMAT, queues_of
 from ivr.phrases import briefing, language_name, phrase
+from ivr.presence import current_visit
 from ivr.versions import pinned_document
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 PIN_ATTEMPTS = 3  # wrong PINs in one call before the call ends
 PIN_LOCK = 10  # wrong PINs in a row (over any calls) that lock the PIN until it is reset
 DIAL_TIMEOUT = 600  # Twilio's longest Dial: an idle operator hears the menu this often
+#: While after-call work runs, the line asks again this often whether it has ended (on the
+#: desk, or by its time running out), so the next caller follows within these seconds.
+WRAP_UP_POLL = 5
 ANSWERING_ROLES = (Role.operator.value, Role.admin.value)
 
 
@@ -207,6 +211,11 @@ def menu_choice(params: Mapping[str, str]) -> VoiceResponse:
         _say(response, user.language, "operator_goodbye")
         response.hangup()
         return response
+    if key == "1":
+        wrap_up = _running_wrap_up(user)
+        if wrap_up is not None and queueing.end_wrap_up(wrap_up, clock.now()):
+            _audit(user, "operator_line.wrap_up_ended", params, visit=wrap_up.id)
+            db.session.commit()
     if key == "1" and not session.available:
         session.available = True
         _audit(user, "operator_line.available", params)
@@ -230,15 +239,43 @@ def _menu(response: VoiceResponse, user: User, session: OperatorSession) -> Voic
         timeout=8,
         action_on_empty_result=True,
     )
-    key = "operator_menu" if session.available else "operator_unavailable"
+    if session.available and _running_wrap_up(user) is not None:
+        key = "operator_wrap_up"
+    else:
+        key = "operator_menu" if session.available else "operator_unavailable"
     gather.say(phrase(key, user.language), language=user.language)
     return response
 
 
+def _running_wrap_up(user: User) -> QueueVisit | None:
+    visit = current_visit(user.id, clock.now())
+    return visit if visit is not None and visit.left_at is not None else None
+
+
+def _wrap_up_wait(response: VoiceResponse, visit: QueueVisit) -> VoiceResponse:
+    """Silence while the after-call work runs; a key (1 next caller, 2 break, 9 log out) ends
+    it, and the line looks again after WRAP_UP_POLL seconds (or when its time is up)."""
+    left = int((visit.wrapup_due_at - clock.now()).total_seconds()) if visit.wrapup_due_at else 0
+    gather = response.gather(
+        num_digits=1,
+        action="/twilio/operator/menu",
+        method="POST",
+        timeout=max(1, min(WRAP_UP_POLL, left)),
+        action_on_empty_result=True,
+    )
+    gather.pause(length=1)
+    return response
+
+
 def _connect(response: VoiceResponse, user: User, session: OperatorSession) -> VoiceResponse:
-    """Dial the operator's queue with the longest-waiting caller, after a briefing on them."""
+    """Dial the operator's queue with the longest-waiting caller, after a briefing on them;
+    not before their after-call work has ended."""
     if not session.available:
         return _menu(response, user, session)
+    queueing.expire_wrap_ups(clock.now(), operator_id=user.id)
+    wrap_up = _running_wrap_up(user)
+    if wrap_up is not None:
+        return _wrap_up_wait(response, wrap_up)
     names = queues_of(user.id)
     if not names:
         _say(response, user.language, "operator_no_queues")

@@ -56,6 +56,10 @@ PHRASES: dict[str, str] = {
         "You are unavailable and will not receive calls. To become available, press 1. To "
         "log out, press 9."
     ),
+    "operator_wrap_up": N_(
+        "After-call work. When you are ready for the next caller, press 1. For a break, "
+        "press 2. To log out, press 9."
+    ),
     "operator_no_queues": N_("You have no queues assigned. Please ask an administrator. Goodbye."),
     "operator_briefing_callback": N_("Next is a called-back caller: %(speaks)s, via %(path)s."),
     "operator_connecting": N_("Connecting you to an operator now."),

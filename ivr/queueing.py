@@ -18,6 +18,7 @@ from hotline.core.db import db
 from hotline.core.models import User
 from ivr.menu import QueueConfig
 from ivr.models import Callback, OperatorQueue, OperatorSession, QueueResult, QueueVisit
+from ivr.versions import pinned_document
 
 #: Called-back callers re-join in a Twilio queue of their own, which operators take first.
 CALLBACK_QUEUE_SUFFIX = "-callbacks"
@@ -276,6 +277,7 @@ def finish(visit: QueueVisit, result: str, queue_time: int | None, now: datetime
             visit.wait_seconds = queue_time if queue_time is not None else 0
         visit.result = QueueResult.BRIDGED
         visit.talk_seconds = _elapsed(visit.bridged_at, now)
+        start_wrap_up(visit, now)
         return
     visit.result = result if result in _RESULTS else QueueResult.ERROR
     visit.wait_seconds = queue_time if queue_time is not None else _elapsed(visit.entered_at, now)
@@ -310,6 +312,55 @@ def call_ended(call_id: int, now: datetime) -> None:
     ):
         visit.left_at = now
         visit.talk_seconds = _elapsed(visit.bridged_at, now)
+        start_wrap_up(visit, now)
+
+
+# -- after-call work ---------------------------------------------------------------------------
+
+
+def wrap_up_max(visit: QueueVisit) -> int:
+    """The seconds of after-call work the visit's queue allows (its `wrap_up_max`)."""
+    pinned = pinned_document(visit.menu_version) if visit.menu_version else None
+    return pinned[1].queue(visit.queue_name).wrap_up_max if pinned else QueueConfig().wrap_up_max
+
+
+def start_wrap_up(visit: QueueVisit, now: datetime) -> None:
+    """The conversation ended: the operator's after-call work starts (once; a queue without
+    wrap-up time ends it at once)."""
+    if visit.operator_id is None or visit.wrapup_started_at is not None:
+        return
+    limit = wrap_up_max(visit)
+    visit.wrapup_started_at = now
+    visit.wrapup_due_at = now + timedelta(seconds=limit)
+    if limit == 0:
+        visit.wrapup_ended_at = now
+        visit.wrapup_seconds = 0
+
+
+def end_wrap_up(visit: QueueVisit, now: datetime) -> bool:
+    """The operator ended the wrap-up (desk or operator line), or its time ran out: False when
+    it had already ended."""
+    if visit.wrapup_started_at is None or visit.wrapup_ended_at is not None:
+        return False
+    ended = min(now, visit.wrapup_due_at) if visit.wrapup_due_at else now
+    visit.wrapup_ended_at = ended
+    visit.wrapup_seconds = _elapsed(visit.wrapup_started_at, ended)
+    return True
+
+
+def expire_wrap_ups(now: datetime, operator_id: int | None = None) -> int:
+    """Close the wrap-ups whose time ran out (at their due time, which is what they lasted)."""
+    conditions = [
+        QueueVisit.wrapup_started_at.is_not(None),
+        QueueVisit.wrapup_ended_at.is_(None),
+        QueueVisit.wrapup_due_at <= now,
+    ]
+    if operator_id is not None:
+        conditions.append(QueueVisit.operator_id == operator_id)
+    expired = db.session.scalars(select(QueueVisit).where(*conditions).limit(500)).all()
+    for visit in expired:
+        end_wrap_up(visit, now)
+    return len(expired)
 
 
 def _elapsed(since: datetime | None, now: datetime) -> int:

@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("hotline", "ivr", "voicemail", "transcription", "tickets", "reports", "workers")
+PACKAGES = (
+    "hotline",
+    "ivr",
+    "voicemail",
+    "transcription",
+    "tickets",
+    "knowledge",
+    "desk",
+    "reports",
+    "workers",
+)
 
 
 def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
@@ -59,6 +69,12 @@ def test_the_contracts_hold_on_the_tree(tree: Path) -> None:
         ),
         ("ivr/engine.py", "import hotline.app", "ivr is not allowed to import hotline.app"),
         ("reports/figures.py", "import workers.jobs", "reports is not allowed to import workers"),
+        (
+            "knowledge/models.py",
+            "import voicemail.models",
+            "knowledge is not allowed to import voicemail",
+        ),
+        ("voicemail/models.py", "import desk.models", "voicemail is not allowed to import desk"),
         (
             "hotline/accounts/web.py",
             "import ivr.models",

@@ -32,6 +32,30 @@ class TicketType(StrEnum):
     consultation = "consultation"
 
 
+class TicketSource(StrEnum):
+    """Where a ticket came in (the reports count tickets per source: 来电、来信、来访、网站 …)."""
+
+    voicemail = "voicemail"  # a transcribed voicemail's draft
+    callback = "callback"  # a callback that never reached the caller
+    transfer = "transfer"  # a partner hotline's work order by the API (三线联动)
+    phone = "phone"  # registered by an operator during a live call
+    letter = "letter"  # 来信
+    visit = "visit"  # 来访 (walk-in)
+    web = "web"  # the website's form (网站)
+    email = "email"
+    partner = "partner"  # a partner's order entered by hand (fax, phone call between centres)
+
+
+#: The sources an operator enters by hand on the desk's intake form (no call).
+INTAKE_CHANNELS = (
+    TicketSource.letter,
+    TicketSource.visit,
+    TicketSource.web,
+    TicketSource.email,
+    TicketSource.partner,
+)
+
+
 class DiscardReason(StrEnum):
     silent = "silent"
     spam = "spam"
@@ -77,6 +101,10 @@ class Ticket(db.Model):
         ForeignKey("voicemails.id", ondelete="SET NULL"), unique=True
     )
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    #: The queue visit (the live conversation with an operator) a ticket was registered in.
+    queue_visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("queue_visits.id", ondelete="SET NULL"), index=True
+    )
     partner: Mapped[str | None] = mapped_column(String(32))
     partner_ref: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime | None] = mapped_column(index=True)

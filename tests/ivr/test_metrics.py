@@ -56,6 +56,9 @@ def day(app, client, new_call, set_clock, operator_login):
         queued.leave("bridged", queue_time=wait)
         if rating is not None:
             queued.driver.press(rating)
+        # the operator's Dial ends with the call; they end the after-call work with key 1
+        operator.post("/twilio/operator/after", DialCallStatus="completed")
+        operator.press("1")
 
     answered(23, 59, wait=100, rating="3", date=22)  # the day before: not counted
     answered(0, 1, wait=8, rating=None)
