@@ -88,6 +88,7 @@ def _import_models() -> None:
 
 
 def _register_features(app: Flask) -> None:
+    from desk.web import bp as desk_bp
     from hotline.accounts.api import bp as users_api_bp
     from hotline.accounts.web import bp as admin_users_bp
     from hotline.core import auth
@@ -131,6 +132,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(reports_web_bp)
     app.register_blueprint(reports_api_bp)
+    app.register_blueprint(desk_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 

@@ -77,6 +77,9 @@ class NodeBase(Strict):
     prompt: Prompts
     #: A short name per language, read to operators as the caller's path through the menu.
     label: dict[str, str] = Field(default_factory=dict)
+    #: The kind of ticket a caller who came this way files: the desk prefills it (the last
+    #: node of the path that says one wins).
+    ticket_type: Literal["complaint", "report", "consultation"] | None = None
 
     @field_validator("prompt", mode="before")
     @classmethod

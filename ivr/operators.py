@@ -16,7 +16,10 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
+import requests
+from flask import current_app
 from sqlalchemy import select, update
+from twilio.base.exceptions import TwilioException
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.security import check_password_hash
 
@@ -24,6 +27,7 @@ from hotline.core import clock
 from hotline.core.audit import record
 from hotline.core.db import db
 from hotline.core.models import Role, User
+from hotline.core.twilio_rest import rest_client
 from ivr import calls, queueing
 from ivr.models import Call, CallStep, OperatorSession, QueueVisit
 from ivr.operator_service import PIN_FORMAT, queues_of
@@ -322,16 +326,7 @@ def _briefing(queue: str, callback: bool, language: str) -> str | None:
     if visit is None:
         return None
     call = db.session.get(Call, visit.call_id)
-    nodes = db.session.scalars(
-        select(CallStep.node_id).where(CallStep.call_id == visit.call_id).order_by(CallStep.id)
-    ).all()
-    pinned = pinned_document(visit.menu_version) if visit.menu_version else None
-    path: list[str] = []
-    for node_id in nodes:
-        node = pinned[1].node(node_id.split("#")[0]) if pinned else None
-        name = (node.label.get(language) or node.id) if node else node_id
-        if name not in path:
-            path.append(name)
+    path = [name for _node, name in caller_path(visit.call_id, visit.menu_version, language)]
     waited = queueing.minutes(int((clock.now() - visit.entered_at).total_seconds()))
     separator = "、" if language.startswith("zh") else ", "
     return briefing(
@@ -340,6 +335,47 @@ def _briefing(queue: str, callback: bool, language: str) -> str | None:
         path=separator.join(path) or "-",
         minutes=None if callback else waited,
     )
+
+
+#: Node kinds that are no choice of the caller's (left out of the desk's path).
+NOT_CHOICES = frozenset({"language", "message", "hours"})
+
+
+def caller_path(
+    call_id: int, version: int | None, language: str, choices_only: bool = False
+) -> list[tuple[str, str]]:
+    """The menu nodes the call went through, in order, each once: (node id, its label in
+    `language`, or its id when it has none); `choices_only` leaves out the nodes that are
+    no choice (greeting, language, business hours)."""
+    nodes = db.session.scalars(
+        select(CallStep.node_id).where(CallStep.call_id == call_id).order_by(CallStep.id)
+    ).all()
+    pinned = pinned_document(version) if version else None
+    path: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for step in nodes:
+        node_id = step.split("#")[0]
+        node = pinned[1].node(node_id) if pinned else None
+        if choices_only and node is not None and node.kind in NOT_CHOICES:
+            continue
+        name = (node.label.get(language) or node.id) if node else node_id
+        if name not in seen:
+            seen.add(name)
+            path.append((node_id, name))
+    return path
+
+
+def ticket_type_of_path(call_id: int, version: int | None) -> str | None:
+    """The `ticket_type` of the last node on the call's path that says one."""
+    pinned = pinned_document(version) if version else None
+    if pinned is None:
+        return None
+    found = None
+    for node_id, _name in caller_path(call_id, version, "zh-CN"):
+        node = pinned[1].node(node_id)
+        if node is not None and node.ticket_type:
+            found = node.ticket_type
+    return found
 
 
 def connected(params: Mapping[str, str]) -> VoiceResponse:
@@ -361,6 +397,21 @@ def connected(params: Mapping[str, str]) -> VoiceResponse:
         request_dispatch([visit.queue_name])
     _say(response, language, "operator_connecting")
     return response
+
+
+def redirect_line(session: OperatorSession, base_url: str) -> bool:
+    """Move the operator's phone out of the `<Dial><Queue>` it waits in (twilio REST: the
+    live call's URL becomes `/twilio/operator/next`), so that a break or a log-out chosen on
+    the desk holds at once rather than after the next caller. False when Twilio refused."""
+    settings = current_app.config["HOTLINE_SETTINGS"]
+    try:
+        rest_client(settings).calls(session.call_sid).update(
+            url=f"{base_url.rstrip('/')}/twilio/operator/next", method="POST"
+        )
+    except (TwilioException, requests.RequestException) as exc:
+        log.warning("operator call %s not redirected: %s", session.call_sid, exc)
+        return False
+    return True
 
 
 def _request_dispatch(user: User) -> None:

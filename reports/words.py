@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext, lazy_pgettext
 
+from tickets import words as ticket_words
+
 METRICS = {
     "calls": lazy_gettext("Calls"),
     "reached_queue": lazy_gettext("Reached a queue"),
@@ -26,12 +28,7 @@ METRICS = {
     "repeat_callers": lazy_gettext("Repeat callers"),
     "complaints": lazy_gettext("Complaints"),
 }
-SOURCES = {
-    "voicemail": lazy_gettext("voicemail"),
-    "transfer": lazy_gettext("transfer"),
-    "callback": lazy_gettext("callback not reached"),
-    "phone": lazy_gettext("phone"),
-}
+SOURCES = ticket_words.SOURCES
 VOICEMAIL_STATES = {
     "received": lazy_pgettext("voicemail state", "received"),
     "downloaded": lazy_pgettext("voicemail state", "downloaded"),

@@ -32,6 +32,19 @@ EVENTS = {
     "transferred": lazy_pgettext("ticket event", "transferred in"),
     "reprocessed": lazy_pgettext("ticket event", "processed again"),
     "sms": lazy_pgettext("ticket event", "SMS sent"),
+    "registered": lazy_pgettext("ticket event", "registered"),
+}
+#: Where tickets come in (`Ticket.source`): the reports count tickets per source.
+SOURCES = {
+    "voicemail": lazy_gettext("voicemail"),
+    "transfer": lazy_gettext("transfer"),
+    "callback": lazy_gettext("callback not reached"),
+    "phone": lazy_gettext("phone"),
+    "letter": lazy_gettext("letter"),
+    "visit": lazy_gettext("visit"),
+    "web": lazy_gettext("website"),
+    "email": lazy_gettext("e-mail"),
+    "partner": lazy_gettext("partner hotline (entered)"),
 }
 DISCARD_REASONS = {
     "silent": lazy_gettext("silent"),
@@ -48,4 +61,5 @@ def for_templates() -> dict[str, Any]:
         "TYPE_WORDS": TYPES,
         "EVENT_WORDS": EVENTS,
         "REASON_WORDS": DISCARD_REASONS,
+        "SOURCE_WORDS": SOURCES,
     }

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 
 RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Recordings/(RE\w+?)(\.wav|\.json)?$")
 CALLS_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Calls\.json$")
+CALL_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Calls/(CA\w+)\.json$")
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages\.json$")
 
 #: A fault to apply to the next request(s) for a recording: returns (status, body, type) or
@@ -39,6 +40,8 @@ class FakeTwilio:
     deleted: list[str] = field(default_factory=list)
     #: Every `calls.create` the app made: the form it posted, plus the `Sid` it was given.
     calls_created: list[dict[str, str]] = field(default_factory=list)
+    #: Every update of a live call (`calls(sid).update(url=...)`): the form, plus its `Sid`.
+    calls_updated: list[dict[str, str]] = field(default_factory=list)
     #: Every `messages.create` (SMS): the form posted, plus its `Sid`.
     messages_sent: list[dict[str, str]] = field(default_factory=list)
     #: HTTP statuses to answer the next `calls.create` requests with instead of 201.
@@ -110,12 +113,17 @@ class FakeTwilio:
             def do_POST(self) -> None:
                 match = CALLS_PATH.match(self.path)
                 message = MESSAGES_PATH.match(self.path)
-                if not match and not message:
+                live = CALL_PATH.match(self.path)
+                if not match and not message and not live:
                     return self._send(404, b"not found")
                 if not self._authorised():
                     return self._send(401, b'{"code": 20003}', "application/json")
                 length = int(self.headers.get("Content-Length") or 0)
                 form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+                if live:
+                    fake.calls_updated.append({**form, "Sid": live.group(2)})
+                    body = {"sid": live.group(2), "account_sid": fake.account_sid}
+                    return self._send(200, json.dumps(body).encode(), "application/json")
                 if message:
                     sid = "SM" + uuid.uuid4().hex
                     fake.messages_sent.append({**form, "Sid": sid})

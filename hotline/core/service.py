@@ -16,11 +16,15 @@ from hotline.core.db import db
 
 
 class ServiceError(ValueError):
-    """A change the service refused; `field` names the input at fault, when there is one."""
+    """A change the service refused; `field` names the input at fault, when there is one, and
+    `errors` every field at fault when a form had several (`{field: message}`)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, errors: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.errors = dict(errors) if errors else {field or "": message}
 
 
 class NotFoundError(ServiceError):
@@ -59,7 +63,7 @@ def transaction() -> Iterator[None]:
 def field_errors(error: ValidationError | ServiceError) -> dict[str, str]:
     """`{field: message}` (the first message per field; `""` for the form as a whole)."""
     if isinstance(error, ServiceError):
-        return {error.field or "": str(error)}
+        return dict(error.errors)
     found: dict[str, str] = {}
     for problem in error.errors():
         field = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int))
