@@ -10,6 +10,13 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.ivr.conftest import (  # noqa: F401 (the IVR's fixtures, for calls seen in a page)
+    make_operator,
+    new_call,
+    operator_login,
+    set_clock,
+)
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
