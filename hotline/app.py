@@ -88,6 +88,7 @@ def _import_models() -> None:
 
 
 def _register_features(app: Flask) -> None:
+    from desk.api import bp as desk_api_bp
     from desk.web import bp as desk_bp
     from hotline.accounts.api import bp as users_api_bp
     from hotline.accounts.web import bp as admin_users_bp
@@ -133,6 +134,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(reports_web_bp)
     app.register_blueprint(reports_api_bp)
     app.register_blueprint(desk_bp)
+    app.register_blueprint(desk_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
@@ -152,6 +154,7 @@ def _register_features(app: Flask) -> None:
         users_api_bp,
         operators_api_bp,
         reports_api_bp,
+        desk_api_bp,
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):

@@ -292,3 +292,42 @@ def test_break_and_log_out_from_the_desk(app, alice, fake_twilio) -> None:
     refused = web.post("/desk/state", {"state": "available"})
     assert refused.status_code == 400  # log in on the line first
     assert web.post("/desk/state", {"state": "dancing"}).status_code == 400
+
+
+def test_the_desk_api_with_a_bearer_token(app, alice, new_call, client) -> None:
+    from tests.accounts import issue_token
+
+    line, _web = alice
+    with app.app_context():
+        token = issue_token("alice")
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/desk", headers=auth).get_json()["state"] == "available"
+    queued = complaint_caller(new_call)
+    queued.bridge(line, queue_time=7)
+    desk = client.get("/api/v1/desk", headers=auth).get_json()
+    assert desk["state"] == "on_call"
+    assert desk["call"]["caller"] == CALLER
+    visit_id = desk["call"]["visit_id"]
+    made = client.post(
+        "/api/v1/desk/tickets",
+        json={"visit_id": visit_id, "type": "report", "description": "无照经营的地下窝点"},
+        headers=auth,
+    )
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["number"].startswith("12315-")
+    missing = client.post("/api/v1/desk/tickets", json={"visit_id": visit_id}, headers=auth)
+    assert missing.status_code == 400
+    queued.leave("bridged", queue_time=7)
+    done = client.post(
+        "/api/v1/desk/wrap-up",
+        json={"visit_id": visit_id, "disposition": "ticket_registered", "note": "ok"},
+        headers=auth,
+    )
+    assert done.status_code == 200, done.get_json()
+    assert client.get("/api/v1/desk", headers=auth).get_json()["state"] == "available"
+    assert (
+        client.put("/api/v1/desk/state", json={"state": "break"}, headers=auth).status_code == 200
+    )
+    assert client.get("/api/v1/desk", headers={"Authorization": "Bearer nope"}).status_code == 401
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/api/v1/desk", "/api/v1/desk/tickets", "/api/v1/desk/wrap-up"} <= set(paths)
