@@ -25,7 +25,7 @@ CALLER = "+8613800138000"
 @pytest.fixture
 def app(make_app, fake_twilio):
     """Twilio's REST API (a live call's redirect, SMS) is the fake one on 127.0.0.1."""
-    return make_app(twilio_api_base_url=fake_twilio.base_url)
+    return make_app(public_url="http://localhost", twilio_api_base_url=fake_twilio.base_url)
 
 
 def earlier_history(app) -> None:
@@ -331,3 +331,30 @@ def test_the_desk_api_with_a_bearer_token(app, alice, new_call, client) -> None:
     assert client.get("/api/v1/desk", headers={"Authorization": "Bearer nope"}).status_code == 401
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/desk", "/api/v1/desk/tickets", "/api/v1/desk/wrap-up"} <= set(paths)
+
+
+def test_a_called_back_caller_pops_with_their_number_and_the_callback_they_asked_for(
+    app, alice, new_call, client, fake_twilio
+) -> None:
+    from tests.conftest import job_runner
+    from tests.ivr.test_callbacks import answer_callback
+
+    line, web = alice
+    earlier_history(app)
+    asked = complaint_caller(new_call)
+    asked.hold(position=1)
+    asked.key("2")  # call me back, keeping my place
+    asked.leave("leave", queue_time=20)
+    job_runner(app)()  # the dispatcher places the callback (twilio REST: the fake)
+    created = fake_twilio.calls_created[0]
+    assert created["To"] == CALLER
+    again = answer_callback(client, created)  # the caller picks up and re-joins the line
+    again.bridge(line, queue_time=3)
+
+    call = web.live()["call"]
+    assert call["caller"] == CALLER  # not the hotline's own number (Twilio's From)
+    assert call["callback"]["attempts"] == 1
+    assert call["callback"]["number"] == CALLER
+    assert call["path"] == ["主菜单", "投诉", "人工服务"]  # the path of the call they made
+    assert call["ticket_type"] == "complaint"
+    assert [t["number"] for t in call["earlier_tickets"]] == ["12315-20261116-0007"]
