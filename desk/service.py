@@ -9,6 +9,7 @@ their own calls; a call that has ended and whose wrap-up is over is "stale" and 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.core import clock
 from hotline.core.audit import record
@@ -234,10 +235,34 @@ def _wrap_up(visit: QueueVisit, now: datetime) -> WrapUp | None:
     )
 
 
-def desk(user: User, language: str) -> Desk:
-    """What the operator's desk shows now."""
+def version(found: Presence, language: str) -> str:
+    """A tag that changes whenever what the desk shows changes (state, call, its end, the
+    wrap-up, tickets registered in it): the page's poll is answered "not modified" when its
+    tag still holds, without reading the caller's history again."""
+    visit, session = found.visit, found.session
+    parts: list[object] = [language, found.state.value]
+    if session is not None:
+        parts += [session.id, session.available]
+    if visit is not None:
+        registered = db.session.scalar(
+            select(func.count()).select_from(Ticket).where(Ticket.queue_visit_id == visit.id)
+        )
+        parts += [
+            visit.id,
+            visit.left_at,
+            visit.wrapup_started_at,
+            visit.wrapup_due_at,
+            visit.wrapup_ended_at,
+            visit.disposition,
+            registered,
+        ]
+    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def desk(user: User, language: str, found: Presence | None = None) -> Desk:
+    """What the operator's desk shows now (`found`: their presence, when just read)."""
     now = clock.now()
-    found: Presence = presence(user.id, now)
+    found = found or presence(user.id, now)
     call = pop_of(found.visit, language, now) if found.visit is not None else None
     wrap_up = _wrap_up(found.visit, now) if found.visit is not None else None
     return Desk(

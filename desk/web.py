@@ -13,11 +13,13 @@ from pydantic import ValidationError
 
 from desk import service
 from desk.words import CHANNELS, DISPOSITIONS, STATES
+from hotline.core import clock
 from hotline.core.auth import roles_required
 from hotline.core.i18n import current_language
 from hotline.core.models import Role
 from hotline.core.service import ServiceError, field_errors, status_of
 from ivr.operator_service import queues_of
+from ivr.presence import presence
 from tickets import words
 from tickets.models import INTAKE_CHANNELS, TicketType
 from tickets.rules import current_rules
@@ -46,8 +48,6 @@ def _iso(moment: Any) -> str | None:
 
 def desk_json(found: service.Desk) -> dict[str, Any]:
     """The desk as the page's script and the API read it (times in UTC ISO and local)."""
-    from hotline.core import clock
-
     call = found.call
     body: dict[str, Any] = {
         "now": clock.now().isoformat(),
@@ -156,8 +156,16 @@ def desk_page() -> str:
 @bp.get("/desk/live")
 @roles_required(*WORKERS)
 def live() -> Response:
-    """The desk now: state, the caller on the line (the screen pop), the wrap-up."""
-    response = jsonify(desk_json(service.desk(current_user, current_language())))
+    """The desk now: state, the caller on the line (the screen pop), the wrap-up; "304 not
+    modified" while the tag the page sends (`If-None-Match`) still holds."""
+    language = current_language()
+    found = presence(current_user.id, clock.now())
+    tag = service.version(found, language)
+    if tag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = jsonify(desk_json(service.desk(current_user, language, found)))
+    response.set_etag(tag)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -185,13 +185,22 @@
     renderWrapUp(live);
     root.dataset.visit = visit === null ? "" : String(visit);
   }
-  function poll() {
-    return fetch(root.dataset.liveUrl, { credentials: "same-origin", cache: "no-store" })
+  var etag = null;  // the server's tag of what is on screen: "304" while it holds
+  function poll(fresh) {
+    var headers = {};
+    if (etag && !fresh) { headers["If-None-Match"] = etag; }
+    return fetch(root.dataset.liveUrl, { credentials: "same-origin", cache: "no-store", headers: headers })
       .then(function (response) {
+        if (response.status === 304) { return null; }
         if (!response.ok) { throw new Error(response.status); }
+        etag = response.headers.get("ETag");
         return response.json();
       })
-      .then(function (live) { failures = 0; show($("live-stale"), false); render(live); })
+      .then(function (live) {
+        failures = 0;
+        show($("live-stale"), false);
+        if (live) { render(live); }
+      })
       .catch(function () { failures += 1; show($("live-stale"), failures >= 3); });
   }
   function loop() {

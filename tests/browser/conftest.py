@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.ivr.conftest import (  # noqa: F401 (the IVR's fixtures, for calls seen in a page)
@@ -58,5 +59,8 @@ def page(browser):
     context = browser.new_context(locale="zh-CN")
     found = context.new_page()
     found.set_default_timeout(15_000)
+    # expectations wait as long as actions (a busy CI machine; a test that needs a bound on
+    # the wait, as the desk's 2 s screen pop, says so on the expectation)
+    expect.set_options(timeout=15_000)
     yield found
     context.close()
