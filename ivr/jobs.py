@@ -13,5 +13,17 @@ def dispatch_callbacks(queue: str | None = None) -> int:
         return len(dispatch([queue] if queue else None))
 
 
+def close_expired_wrap_ups() -> int:
+    """Close the operators' wrap-ups whose time ran out (at their due time); how many."""
+    from hotline.core import clock
+    from hotline.core.db import db
+    from ivr.queueing import expire_wrap_ups
+
+    with app_context():
+        closed = expire_wrap_ups(clock.now())
+        db.session.commit()
+        return closed
+
+
 #: Periodic jobs for the scheduler: (function, interval in seconds).
-PERIODIC = [(dispatch_callbacks, 30)]
+PERIODIC = [(dispatch_callbacks, 30), (close_expired_wrap_ups, 60)]

@@ -164,6 +164,24 @@ def test_the_wrap_up_ends_on_its_own_when_its_time_is_up(app, alice, new_call, s
         assert visit.wrapup_seconds == 120  # what the wrap-up lasted: its maximum
 
 
+def test_the_scheduler_closes_wrap_ups_whose_time_ran_out(app, alice, new_call, set_clock) -> None:
+    from hotline.core.jobs import use_app
+    from ivr.jobs import close_expired_wrap_ups
+
+    line, web = alice
+    queued = complaint_caller(new_call)
+    queued.bridge(line, queue_time=5)
+    queued.leave("bridged", queue_time=5)
+    use_app(app)
+    assert close_expired_wrap_ups() == 0  # still running
+    set_clock(2026, 11, 23, 10, 5)
+    assert close_expired_wrap_ups() == 1
+    with app.app_context():
+        visit = db.session.scalars(select(QueueVisit)).one()
+        assert visit.wrapup_seconds == 120
+        assert visit.wrapup_ended_at == visit.wrapup_due_at
+
+
 def test_the_operator_ends_the_wrap_up_with_key_1(app, alice, new_call) -> None:
     line, web = alice
     queued = complaint_caller(new_call)

@@ -23,6 +23,7 @@ def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:
         "voicemail.jobs.reconcile_voicemails": 60,
         "voicemail.jobs.delete_expired_audio": 6 * 3600,
         "ivr.jobs.dispatch_callbacks": 30,
+        "ivr.jobs.close_expired_wrap_ups": 60,
         "tickets.jobs.overdue_digest": 86400,
         "reports.jobs.generate_reports": 3600,
     }
