@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "flask_migrate.cli:db",
         "Perform database migrations.",
     ),
+    "desk": (
+        "desk.cli:desk",
+        "The operators' desk: states, tickets from letters and visits.",
+    ),
     "demo": (
         "hotline.cli:demo",
         "Play a whole call with a spoken voicemail and show its transcript and draft ticket.",

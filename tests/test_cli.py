@@ -38,7 +38,8 @@ def test_help_imports_no_feature_and_builds_no_app(tmp_path: Path) -> None:
         "import sys; from hotline.cli import main; sys.argv = ['hotline', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'ivr', 'voicemail', 'tickets', 'reports', 'transcription', 'workers', 'sqlalchemy'} "
+        "{'ivr', 'voicemail', 'tickets', 'knowledge', 'desk', 'reports', 'transcription', "
+        "'workers', 'sqlalchemy'} "
         "or m.startswith(('hotline.core', 'hotline.app', 'hotline.accounts')))\n"
         "print('LOADED', loaded)\n"
     )

@@ -376,3 +376,47 @@ def test_a_called_back_caller_pops_with_their_number_and_the_callback_they_asked
     assert call["path"] == ["主菜单", "投诉", "人工服务"]  # the path of the call they made
     assert call["ticket_type"] == "complaint"
     assert [t["number"] for t in call["earlier_tickets"]] == ["12315-20261116-0007"]
+
+
+def test_the_cli_registers_a_visit_and_shows_the_states(app, alice, runner) -> None:
+    result = runner.invoke(
+        [
+            "desk",
+            "register",
+            "--as",
+            "alice",
+            "--channel",
+            "visit",
+            "--type",
+            "consultation",
+            "--caller",
+            "+8613700137000",
+            "--text",
+            "来访咨询：网购商品七天无理由退货的规定",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("12315-")
+    refused = runner.invoke(
+        [
+            "desk",
+            "register",
+            "--as",
+            "alice",
+            "--channel",
+            "letter",
+            "--type",
+            "complaint",
+            "--caller",
+            "12",
+            "--text",
+            "x",
+        ]
+    )
+    assert refused.exit_code == 1
+    assert "caller_number" in refused.output
+    status = runner.invoke(["desk", "status"])
+    assert "alice" in status.output
+    assert "available" in status.output
+    with app.app_context():
+        assert db.session.scalars(select(Ticket.source)).all() == ["visit"]
