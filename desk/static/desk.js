@@ -114,22 +114,30 @@
     });
   }
 
+  function knowledgePanel(call) {
+    // what a consultation answered from the knowledge panel files: this call, or the channel
+    var panel = $("knowledge-panel");
+    if (!panel) { return; }
+    panel.dataset.visitId = call ? call.visit_id : "";
+    panel.dataset.caller = call && !call.withheld ? call.caller : $("caller_number").value;
+    panel.dataset.language = call ? (call.language || "") : $("form-language").value;
+    panel.dataset.source = call ? "phone" : ($("channel").value || "phone");
+  }
   function prefill(call) {
     // a new caller: the form is for them (fields the operator typed in are kept)
     $("visit_id").value = call ? call.visit_id : "";
     show($("form-for-call"), !!call);
     show($("channel-row"), !call);
-    if (!call) { return; }
-    if (!touched.caller_number) { $("caller_number").value = call.withheld ? "" : call.caller; }
-    if (!touched.language && call.language) { $("form-language").value = call.language; }
-    if (!touched.type && call.ticket_type) { $("type").value = call.ticket_type; }
-    var panel = $("knowledge-panel");
-    if (panel) {
-      panel.dataset.visitId = call.visit_id;
-      panel.dataset.caller = call.caller;
-      panel.dataset.language = call.language || "";
+    if (call) {
+      if (!touched.caller_number) { $("caller_number").value = call.withheld ? "" : call.caller; }
+      if (!touched.language && call.language) { $("form-language").value = call.language; }
+      if (!touched.type && call.ticket_type) { $("type").value = call.ticket_type; }
     }
+    knowledgePanel(call);
   }
+  ["channel", "caller_number", "form-language"].forEach(function (id) {
+    $(id).addEventListener("change", function () { if (!shownVisit) { knowledgePanel(null); } });
+  });
 
   // -- wrap-up -------------------------------------------------------------------------------
 
@@ -137,7 +145,8 @@
     wrap = live.wrap_up;
     show($("wrapup"), !!wrap);
     if (wrap && !$("disposition").value && live.call && live.call.registered.length) {
-      $("disposition").value = "ticket_registered";
+      var answeredOnly = live.call.registered.every(function (t) { return t.type === "consultation" && t.state === "resolved"; });
+      $("disposition").value = answeredOnly ? "consultation_answered" : "ticket_registered";
     }
     tick();
   }
