@@ -11,18 +11,25 @@ Definitions (the README repeats them):
 - service level = visits answered within T seconds / offered (T per queue, 20 s by default).
 - callbacks: requested in the period; reached (the caller answered our call) or unreached.
 - satisfaction: mean survey rating (1–5) of the answered visits, and how many rated.
+- average after-call work (wrap-up): over the answered visits whose wrap-up has ended, its
+  `wrapup_seconds`; one whose time ran out and that nobody closed yet counts as
+  `wrapup_due_at − wrapup_started_at` (what `queueing.expire_wrap_ups` will store).
 Every ratio is None for an empty period, never a division by zero.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
+from hotline.core import clock
 from hotline.core.db import db
 from hotline.core.models import User
 from ivr.models import Callback, QueueResult, QueueVisit
@@ -49,6 +56,7 @@ class QueueMetrics:
     service_level: float | None
     service_level_seconds: int
     average_talk: float | None
+    average_wrap_up: float | None
     callbacks_requested: int
     callbacks_reached: int
     callbacks_unreached: int
@@ -76,6 +84,123 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _mean(total: int, count: int) -> float | None:
+    return total / count if count else None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What a period's visits of a queue add up to; the ratios and averages follow from these
+    sums, so the totals of several queues add up to the totals of all of them."""
+
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    #: answered within the service-level seconds of the visit's queue
+    within_level: int = 0
+    wait_total: int = 0
+    waits: int = 0
+    talk_total: int = 0
+    talks: int = 0
+    wrap_up_total: int = 0
+    wrap_ups: int = 0
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
+
+    @property
+    def service_level(self) -> float | None:
+        return _ratio(self.within_level, self.offered)
+
+    @property
+    def average_wait(self) -> float | None:
+        return _mean(self.wait_total, self.waits)
+
+    @property
+    def average_talk(self) -> float | None:
+        return _mean(self.talk_total, self.talks)
+
+    @property
+    def average_wrap_up(self) -> float | None:
+        return _mean(self.wrap_up_total, self.wrap_ups)
+
+
+def _values(totals: Totals) -> tuple[int, ...]:
+    return tuple(getattr(totals, name) for name in Totals.__dataclass_fields__)
+
+
+class seconds_between(FunctionElement):
+    """Whole seconds from `earlier` to `later`, computed by the database."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(ROUND((julianday({later}) - julianday({earlier})) * 86400) AS INTEGER)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_postgresql(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(ROUND(EXTRACT(EPOCH FROM ({later} - {earlier}))) AS INTEGER)"
+
+
+def wrap_up_seconds(now: datetime) -> Any:
+    """A visit's after-call work in seconds once it is over (ended, or its time ran out)."""
+    return case(
+        (QueueVisit.wrapup_seconds.is_not(None), QueueVisit.wrapup_seconds),
+        (
+            and_(
+                QueueVisit.wrapup_started_at.is_not(None),
+                QueueVisit.wrapup_ended_at.is_(None),
+                QueueVisit.wrapup_due_at <= now,
+            ),
+            seconds_between(QueueVisit.wrapup_due_at, QueueVisit.wrapup_started_at),
+        ),
+    )
+
+
+def _totals_columns(level: Any, now: datetime) -> list[Any]:
+    """The SQL sums behind `Totals`, in its field order; `level`: the service-level seconds
+    (a number, or an expression naming each queue's own)."""
+    answered = QueueVisit.result == QueueResult.BRIDGED
+    wait = case((answered, QueueVisit.wait_seconds))
+    talk = case((answered, QueueVisit.talk_seconds))
+    wrap_up = case((answered, wrap_up_seconds(now)))
+    return [
+        func.count(),
+        _count(answered),
+        _count(QueueVisit.result == QueueResult.HANGUP),
+        _count(and_(answered, QueueVisit.wait_seconds <= level)),
+        func.coalesce(func.sum(wait), 0),
+        func.count(wait),
+        func.coalesce(func.sum(talk), 0),
+        func.count(talk),
+        func.coalesce(func.sum(wrap_up), 0),
+        func.count(wrap_up),
+    ]
+
+
+def totals_by_queue(
+    start: datetime, end: datetime, levels: Mapping[str, int], now: datetime | None = None
+) -> dict[str, Totals]:
+    """The totals of each queue in `levels` (name → its service-level seconds) for visits that
+    began in [start, end): one grouped query."""
+    if not levels:
+        return {}
+    level = case(dict(levels), value=QueueVisit.queue_name, else_=20)
+    rows = db.session.execute(
+        select(QueueVisit.queue_name, *_totals_columns(level, now or clock.now()))
+        .where(*_visits(start, end, None), QueueVisit.queue_name.in_(list(levels)))
+        .group_by(QueueVisit.queue_name)
+    ).all()
+    found = {row[0]: Totals(*(int(value) for value in row[1:])) for row in rows}
+    return {name: found.get(name, Totals()) for name in levels}
+
+
 def _visits(start: datetime, end: datetime, queue: str | None) -> list:
     conditions = [
         QueueVisit.entered_at >= start,
@@ -93,38 +218,25 @@ def _count(condition: Any) -> Any:
 
 
 def queue_metrics(
-    start: datetime, end: datetime, queue: str | None = None, service_level_seconds: int = 20
+    start: datetime,
+    end: datetime,
+    queue: str | None = None,
+    service_level_seconds: int = 20,
+    now: datetime | None = None,
 ) -> QueueMetrics:
     """The metrics of one queue (or all) for visits that began in [start, end)."""
-    answered = QueueVisit.result == QueueResult.BRIDGED
     row = db.session.execute(
         select(
-            func.count(),
+            *_totals_columns(service_level_seconds, now or clock.now()),
             func.count(func.distinct(QueueVisit.call_id)),
-            _count(answered),
-            _count(QueueVisit.result == QueueResult.HANGUP),
             _count(QueueVisit.result == QueueResult.LEAVE),
             _count(QueueVisit.result.in_(REFUSED)),
-            func.avg(case((answered, QueueVisit.wait_seconds))),
-            _count(and_(answered, QueueVisit.wait_seconds <= service_level_seconds)),
-            func.avg(case((answered, QueueVisit.talk_seconds))),
             func.avg(QueueVisit.rating),
             func.count(QueueVisit.rating),
         ).where(*_visits(start, end, queue))
     ).one()
-    (
-        offered,
-        callers,
-        n_answered,
-        abandoned,
-        left,
-        refused,
-        avg_wait,
-        within,
-        avg_talk,
-        rating,
-        ratings,
-    ) = row
+    totals = Totals(*(int(value) for value in row[:10]))
+    callers, left, refused, rating, ratings = row[10:]
     callbacks = dict(
         db.session.execute(
             select(Callback.state, func.count())
@@ -140,19 +252,20 @@ def queue_metrics(
         queue=queue,
         start=start,
         end=end,
-        offered=offered,
+        offered=totals.offered,
         callers=callers,
-        answered=n_answered,
-        abandoned=abandoned,
+        answered=totals.answered,
+        abandoned=totals.abandoned,
         left=left,
         refused=refused,
-        answer_rate=_ratio(n_answered, offered),
-        abandonment_rate=_ratio(abandoned, offered),
-        average_wait=float(avg_wait) if avg_wait is not None else None,
-        p90_wait=_percentile_wait(start, end, queue, n_answered, 0.9),
-        service_level=_ratio(within, offered),
+        answer_rate=_ratio(totals.answered, totals.offered),
+        abandonment_rate=_ratio(totals.abandoned, totals.offered),
+        average_wait=totals.average_wait,
+        p90_wait=_percentile_wait(start, end, queue, totals.answered, 0.9),
+        service_level=totals.service_level,
         service_level_seconds=service_level_seconds,
-        average_talk=float(avg_talk) if avg_talk is not None else None,
+        average_talk=totals.average_talk,
+        average_wrap_up=totals.average_wrap_up,
         callbacks_requested=sum(callbacks.values()),
         callbacks_reached=callbacks.get("reached", 0),
         callbacks_unreached=callbacks.get("unreached", 0),

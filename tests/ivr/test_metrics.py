@@ -7,9 +7,11 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from hotline.core.db import db
 from ivr.menu import WEEKDAYS, load_document_text
+from ivr.models import QueueVisit
 from ivr.versions import create_version, default_menu_text, publish
 from tests.accounts import create_user, issue_token
 from tests.ivr.queue_calls import QueuedCall
@@ -48,7 +50,14 @@ def day(app, client, new_call, set_clock, operator_login):
         queued.join()
         return queued
 
-    def answered(hour: int, minute: int, wait: int, rating: str | None, date: int = 23) -> None:
+    def answered(
+        hour: int,
+        minute: int,
+        wait: int,
+        rating: str | None,
+        date: int = 23,
+        wrap_up: int | None = 0,
+    ) -> None:
         queued = join(hour, minute, date)
         queued.hold(position=1, queue_time=min(wait, 5))
         queued.bridge(operator, queue_time=wait)
@@ -57,15 +66,19 @@ def day(app, client, new_call, set_clock, operator_login):
         if rating is not None:
             queued.driver.press(rating)
         # the operator's Dial ends with the call; they end the after-call work with key 1
+        # `wrap_up` seconds later (None: they let its 120 s run out)
         operator.post("/twilio/operator/after", DialCallStatus="completed")
-        operator.press("1")
+        if wrap_up is not None:
+            moment = datetime(2026, 11, date, hour) + timedelta(minutes=minute + 2, seconds=wrap_up)
+            set_clock(*moment.timetuple()[:6])
+            operator.press("1")
 
     answered(23, 59, wait=100, rating="3", date=22)  # the day before: not counted
-    answered(0, 1, wait=8, rating=None)
-    answered(9, 0, wait=10, rating="5")
-    answered(9, 10, wait=25, rating="4")
-    answered(9, 20, wait=40, rating=None)
-    answered(9, 30, wait=15, rating="2")
+    answered(0, 1, wait=8, rating=None, wrap_up=30)
+    answered(9, 0, wait=10, rating="5", wrap_up=45)
+    answered(9, 10, wait=25, rating="4", wrap_up=None)  # closed at 120 s by the next login
+    answered(9, 20, wait=40, rating=None, wrap_up=15)
+    answered(9, 30, wait=15, rating="2", wrap_up=60)
     join(10, 0).leave("hangup", queue_time=30)
     join(10, 5).leave("hangup", queue_time=5)
     voicemail = join(10, 10)
@@ -114,6 +127,7 @@ def test_a_scripted_day_matches_hand_computed_metrics(runner, day) -> None:
     assert m["service_level"] == pytest.approx(3 / 12)  # 8, 10, 15 within 20 s
     assert m["service_level_seconds"] == 20
     assert m["average_talk"] == pytest.approx(120)
+    assert m["average_wrap_up"] == pytest.approx((30 + 45 + 120 + 15 + 60) / 5)
     assert (m["callbacks_requested"], m["callbacks_reached"], m["callbacks_unreached"]) == (1, 0, 0)
     assert m["satisfaction"] == pytest.approx(11 / 3)  # ratings 5, 4, 2
     assert m["ratings"] == 3
@@ -171,3 +185,36 @@ def test_live_queues_show_operators_only_their_own(app, client, operator_login) 
     assert mine["items"][0]["operators_available"] == 1
     every = client.get("/api/v1/queues", headers={"Authorization": f"Bearer {manager}"})
     assert [q["queue"] for q in every.get_json()["items"]] == ["operators"]
+
+
+def test_a_wrap_up_that_ran_out_counts_its_full_time_before_anyone_closes_it(
+    app, client, new_call, set_clock, operator_login
+) -> None:
+    """The operator logs out during the after-call work: nothing closes it, and yet the
+    average counts its 120 s (wrap_up_max) once they have passed, not before."""
+    operator = operator_login()
+    queued = QueuedCall(new_call())
+    queued.join()
+    queued.bridge(operator, queue_time=12)
+    set_clock(2026, 11, 23, 10, 3)
+    queued.leave("bridged", queue_time=12)
+    operator.post("/twilio/operator/after", DialCallStatus="completed")
+    operator.press("9")  # log out, the wrap-up still running
+    with app.app_context():
+        create_user("maria", "manager", password="a-password")
+        manager = issue_token("maria")
+
+    def average_wrap_up() -> float | None:
+        response = client.get(
+            "/api/v1/queues/metrics", headers={"Authorization": f"Bearer {manager}"}
+        )
+        assert response.status_code == 200
+        return response.get_json()["metrics"]["average_wrap_up"]
+
+    set_clock(2026, 11, 23, 10, 4)
+    assert average_wrap_up() is None  # still running: not over, not averaged
+    set_clock(2026, 11, 23, 10, 30)
+    assert average_wrap_up() == pytest.approx(120)
+    with app.app_context():
+        visit = db.session.scalar(select(QueueVisit))
+        assert (visit.wrapup_ended_at, visit.wrapup_seconds) == (None, None)
