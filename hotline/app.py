@@ -90,6 +90,8 @@ def _import_models() -> None:
 def _register_features(app: Flask) -> None:
     from desk.api import bp as desk_api_bp
     from desk.web import bp as desk_bp
+    from desk.board_api import bp as board_api_bp
+    from desk.board_web import bp as board_bp
     from hotline.accounts.api import bp as users_api_bp
     from hotline.accounts.web import bp as admin_users_bp
     from hotline.core import auth
@@ -135,6 +137,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(reports_api_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(desk_api_bp)
+    app.register_blueprint(board_bp)
+    app.register_blueprint(board_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
@@ -155,6 +159,7 @@ def _register_features(app: Flask) -> None:
         operators_api_bp,
         reports_api_bp,
         desk_api_bp,
+        board_api_bp,
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):

@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from desk.board import QueueFigures
 from ivr.menu import Problem
 from ivr.metrics import OperatorStats, QueueMetrics
 from reports.growth import HeadlineRow, Ranked
@@ -20,6 +21,8 @@ ROWS = [
     ("/api/v1/queues/metrics", "metrics", QueueMetrics),
     ("/api/v1/queues/metrics", "operators", OperatorStats),
     ("/api/v1/menu/versions/{number}", "problems", Problem),
+    ("/api/v1/queues/live", "summary", QueueFigures),
+    ("/api/v1/queues/live", "queues", QueueFigures),
 ]
 
 
