@@ -6,6 +6,8 @@ shows an operator only their queues, and the board's SQL presence agrees with
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from hotline.core.models import User
 from ivr.presence import presence
 from tests.accounts import create_user, issue_token
 from tests.desk.board_scenario import OPERATORS, Scenario, publish_two_queues
+from tests.tickets.test_web import login
 
 AGENTS = (
     "agents_online",
@@ -189,3 +192,89 @@ def test_the_api_shows_an_operator_only_their_queues(app, client, scenario) -> N
     assert [tile["queue"] for tile in dave["queues"]] == ["operators", "experts"]
     assert dave["summary"]["waiting"] == 3
     assert client.get("/api/v1/queues/live").status_code == 401
+
+
+# -- the pages ---------------------------------------------------------------------------------
+
+
+def tile_html(html: str, key: str) -> str:
+    start = html.index(f'data-tile="{key}"')
+    end = html.find("data-tile=", start + 1)
+    return html[start : end if end > 0 else len(html)]
+
+
+def figure_text(html: str, field: str) -> str:
+    match = re.search(rf'data-figure="{field}"[^>]*>\s*<span class="value">([^<]*)</span>', html)
+    assert match, field
+    return match.group(1)
+
+
+@pytest.fixture
+def supervisor(app, client):
+    with app.app_context():
+        create_user("maria", "manager", password="manager-pw", language="zh-CN")
+    assert login(client, "maria", "manager-pw").status_code == 302
+    return client
+
+
+def test_the_board_page_shows_the_figures_in_chinese(app, scenario, supervisor) -> None:
+    page = supervisor.get("/board")
+    assert page.status_code == 200
+    html = page.text
+    for words in ("实时看板", "全部队列", "话后处理", "最长等待", "待回拨"):
+        assert words in html
+    assert 'id="nav-board"' in html
+    assert '<time id="board-updated">10:00:00</time>' in html  # local time
+    summary, operators = tile_html(html, "*"), tile_html(html, "operators")
+    for tile in (summary, operators):
+        assert figure_text(tile, "agents_available") == "2"
+        assert figure_text(tile, "agents_on_contact") == "1"
+        assert figure_text(tile, "agents_after_call_work") == "1"
+        assert figure_text(tile, "agents_on_break") == "1"
+        assert figure_text(tile, "waiting") == "3"
+        assert figure_text(tile, "oldest_wait_seconds") == "1:35"
+        assert figure_text(tile, "callbacks_scheduled") == "1"
+        assert figure_text(tile, "service_level") == "50%"
+        assert figure_text(tile, "average_wrap_up") == "—"
+    assert 'class="figure alert" data-figure="oldest_wait_seconds"' in operators
+    assert 'class="figure" data-figure="waiting"' in operators  # two are available
+    assert "服务水平（20 秒）" in operators
+    one = supervisor.get("/board/experts")
+    assert one.status_code == 200
+    assert 'data-tile="experts"' in one.text
+    assert 'data-tile="operators"' not in one.text
+    assert supervisor.get("/board/nosuchqueue").status_code == 404
+
+
+def test_the_polled_json_has_the_same_figures(app, scenario, supervisor) -> None:
+    scenario.move()
+    body = supervisor.get("/board/live.json").get_json()
+    assert body["board"] == now_board(app)
+    assert body["updated"] == "10:00:30"
+    tiles = {tile["id"]: tile for tile in body["tiles"]}
+    assert list(tiles) == ["*", "experts", "operators"]
+    assert tiles["operators"]["figures"]["agents_on_contact"] == "2"
+    assert tiles["operators"]["figures"]["oldest_wait_seconds"] == "1:30"
+    assert tiles["operators"]["figures"]["average_wrap_up"] == "1:00"
+    assert tiles["operators"]["alerts"] == {
+        "oldest_over_service_level": True,
+        "waiting_without_available": False,
+    }
+
+
+def test_the_board_in_english(app, scenario, supervisor) -> None:
+    supervisor.get("/language/en-US")
+    html = supervisor.get("/board").text
+    for words in ("Wall board", "After-call work", "Oldest wait", "Callbacks scheduled"):
+        assert words in html
+    assert "实时看板" not in html
+
+
+def test_only_supervisors_see_the_board(app, client, scenario) -> None:
+    assert client.get("/board").status_code == 302  # to the login page
+    with app.app_context():
+        create_user("wang", "operator", password="operator-pw")
+    login(client, "wang", "operator-pw")
+    assert client.get("/board").status_code == 403
+    assert client.get("/board/live.json").status_code == 403
+    assert 'id="nav-board"' not in client.get("/tickets").text
