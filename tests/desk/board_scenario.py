@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
+
 from hotline.core.db import db
 from ivr.menu import load_document_text
+from ivr.operator_service import set_queues
 from ivr.versions import create_version, default_menu_text, publish
+from tests.accounts import create_user
 from tests.ivr.queue_calls import QueuedCall
 from tests.twilio_fake import CallDriver
 
@@ -97,3 +101,16 @@ class Scenario:
         self.at(10, 0, 30)
         self.callers["first waiting"].bridge(self.lines["dave"], queue_time=125)
         self.lines["bob"].press("1")
+
+
+@pytest.fixture(name="scenario")
+def played_scenario(app, set_clock, new_call, operator_login) -> Scenario:
+    """The morning played up to 10:00:00 on the test's app (with a public URL: callbacks)."""
+    publish_two_queues(app)
+    played = Scenario(set_clock, new_call, operator_login)
+    played.morning()
+    with app.app_context():
+        gina = create_user("gina", "operator", phone=OPERATORS["gina"][0])
+        set_queues(gina, ["experts"])
+        db.session.commit()
+    return played

@@ -18,7 +18,7 @@ from hotline.core.db import db
 from hotline.core.models import User
 from ivr.presence import presence
 from tests.accounts import create_user, issue_token
-from tests.desk.board_scenario import OPERATORS, Scenario, publish_two_queues
+from tests.desk.board_scenario import OPERATORS, played_scenario  # noqa: F401 (fixture)
 from tests.tickets.test_web import login
 
 AGENTS = (
@@ -33,20 +33,6 @@ AGENTS = (
 @pytest.fixture
 def app(make_app):
     return make_app(public_url="http://localhost")  # callbacks are offered
-
-
-@pytest.fixture
-def scenario(app, set_clock, new_call, operator_login) -> Scenario:
-    publish_two_queues(app)
-    played = Scenario(set_clock, new_call, operator_login)
-    played.morning()
-    with app.app_context():
-        create_user("gina", "operator", phone=OPERATORS["gina"][0])
-        from ivr.operator_service import set_queues
-
-        set_queues(db.session.scalar(select(User).filter_by(username="gina")), ["experts"])
-        db.session.commit()
-    return played
 
 
 def now_board(app) -> dict:
