@@ -89,9 +89,9 @@ def _import_models() -> None:
 
 def _register_features(app: Flask) -> None:
     from desk.api import bp as desk_api_bp
-    from desk.web import bp as desk_bp
     from desk.board_api import bp as board_api_bp
     from desk.board_web import bp as board_bp
+    from desk.web import bp as desk_bp
     from hotline.accounts.api import bp as users_api_bp
     from hotline.accounts.web import bp as admin_users_bp
     from hotline.core import auth

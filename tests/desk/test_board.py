@@ -207,7 +207,7 @@ def test_the_board_page_shows_the_figures_in_chinese(app, scenario, supervisor) 
     page = supervisor.get("/board")
     assert page.status_code == 200
     html = page.text
-    for words in ("实时看板", "全部队列", "话后处理", "最长等待", "待回拨"):
+    for words in ("实时看板", "全部队列", "话后整理", "最长等待", "待回拨"):
         assert words in html
     assert 'id="nav-board"' in html
     assert '<time id="board-updated">10:00:00</time>' in html  # local time
