@@ -8,7 +8,9 @@ traffic, so the day's figures are read out of a table that holds more than today
 
 Each case is timed over `--runs` runs after a warm-up (p50 and p99, in ms), beside references
 measured in the same run: one COUNT over the day's queue visits, and `ivr.queueing.live_status`
-(what `GET /api/v1/queues` reads per queue); then again with PROPOSED_INDEXES created.
+(what `GET /api/v1/queues` reads per queue). The operators' open visits and running wrap-ups
+are found through the partial indexes `ix_queue_visits_operator_open` and
+`ix_queue_visits_operator_wrap_up` (migration 0005), which hold only the open rows.
 
     .venv/bin/python bench/board.py                           # SQLite file
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/bench .venv/bin/python bench/board.py
@@ -50,14 +52,6 @@ QUEUES = ("operators", "experts")
 STATES = {"on_call": 12, "wrap_up": 5, "break": 4, "available": 6, "offline": 3}
 WAITING = 9
 SCHEMA = "bench_board"
-#: Indexes the figures ask for (not in the schema yet): an operator's open visit and running
-#: wrap-up found without reading all their visits (the board's presence in SQL, and the desk's
-#: `presence()`). SQLite already finds the open visit through ix_queue_visits_waiting.
-PROPOSED_INDEXES = (
-    "CREATE INDEX ix_queue_visits_wrap_up_proposed"
-    " ON queue_visits (operator_id, wrapup_ended_at, wrapup_started_at)",
-    "CREATE INDEX ix_queue_visits_open_proposed ON queue_visits (operator_id, left_at)",
-)  # PostgreSQL: the run's own schema, dropped and made again
 
 
 def _calls_of_day(rng: random.Random, opened: datetime, until: datetime, n: int) -> Iterator:
@@ -362,20 +356,10 @@ def main() -> None:
             f" today {summary.offered} offered, {summary.answered} answered"
         )
         results = [(name, *timed(run, args.runs)) for name, run in cases()]
-        for statement in PROPOSED_INDEXES:
-            db.session.execute(text(statement))
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        proposed = [
-            (f"with the indexes: {name.strip().removeprefix('of which: ')}", *timed(run, args.runs))
-            for name, run in cases()
-            if not name.startswith("reference")
-        ]
     reference = results[0][1]
     print(f"\n{'case':<70} {'p50 ms':>8} {'p99 ms':>8} {'× ref p50':>10}")
-    for name, p50, p99 in results + proposed:
+    for name, p50, p99 in results:
         print(f"{name:<70} {p50:>8.2f} {p99:>8.2f} {p50 / reference:>10.1f}")
-    print("\nproposed:", *PROPOSED_INDEXES, sep="\n  ")
 
 
 if __name__ == "__main__":

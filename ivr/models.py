@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core.db import db, utcnow
@@ -93,8 +93,25 @@ class QueueVisit(db.Model):
     __tablename__ = "queue_visits"
     __table_args__ = (
         Index("ix_queue_visits_waiting", "queue_name", "left_at", "entered_at"),
-        # the desk's current call and wrap-up of one operator (polled every second per desk)
+        # an operator's calls, latest first (quality review, their history)
         Index("ix_queue_visits_operator", "operator_id", "bridged_at"),
+        # the caller an operator is talking to and the wrap-up that runs: the desk asks every
+        # second per operator and the wall board for every operator (bench/board.py); partial,
+        # so they hold only the few open rows, not a day's history
+        Index(
+            "ix_queue_visits_operator_open",
+            "operator_id",
+            "bridged_at",
+            postgresql_where=text("left_at IS NULL"),
+            sqlite_where=text("left_at IS NULL"),
+        ),
+        Index(
+            "ix_queue_visits_operator_wrap_up",
+            "operator_id",
+            "wrapup_due_at",
+            postgresql_where=text("wrapup_ended_at IS NULL AND wrapup_started_at IS NOT NULL"),
+            sqlite_where=text("wrapup_ended_at IS NULL AND wrapup_started_at IS NOT NULL"),
+        ),
         # the report figures of a period, read from the index alone (bench/reports.py)
         Index(
             "ix_queue_visits_report",

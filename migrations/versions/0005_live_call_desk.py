@@ -126,6 +126,8 @@ def upgrade():
         batch_op.add_column(sa.Column('disposition', sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column('wrapup_note', sa.Text(), nullable=True))
         batch_op.create_index('ix_queue_visits_operator', ['operator_id', 'bridged_at'], unique=False)
+        batch_op.create_index('ix_queue_visits_operator_open', ['operator_id', 'bridged_at'], unique=False, postgresql_where=sa.text('left_at IS NULL'), sqlite_where=sa.text('left_at IS NULL'))
+        batch_op.create_index('ix_queue_visits_operator_wrap_up', ['operator_id', 'wrapup_due_at'], unique=False, postgresql_where=sa.text('wrapup_ended_at IS NULL AND wrapup_started_at IS NOT NULL'), sqlite_where=sa.text('wrapup_ended_at IS NULL AND wrapup_started_at IS NOT NULL'))
 
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.add_column(sa.Column('queue_visit_id', sa.Integer(), nullable=True))
@@ -143,6 +145,8 @@ def downgrade():
         batch_op.drop_column('queue_visit_id')
 
     with op.batch_alter_table('queue_visits', schema=None) as batch_op:
+        batch_op.drop_index('ix_queue_visits_operator_wrap_up')
+        batch_op.drop_index('ix_queue_visits_operator_open')
         batch_op.drop_index('ix_queue_visits_operator')
         batch_op.drop_column('wrapup_note')
         batch_op.drop_column('disposition')
