@@ -91,6 +91,7 @@ def _register_features(app: Flask) -> None:
     from desk.api import bp as desk_api_bp
     from desk.board_api import bp as board_api_bp
     from desk.board_web import bp as board_bp
+    from desk.views import bp as desk_twilio_bp
     from desk.web import bp as desk_bp
     from hotline.accounts.api import bp as users_api_bp
     from hotline.accounts.web import bp as admin_users_bp
@@ -119,6 +120,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(ivr_bp)
     app.register_blueprint(voicemail_bp)
+    app.register_blueprint(desk_twilio_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(voicemail_api_bp)
     app.register_blueprint(queues_api_bp)
@@ -149,6 +151,7 @@ def _register_features(app: Flask) -> None:
         health_bp,
         ivr_bp,
         voicemail_bp,
+        desk_twilio_bp,
         api_bp,
         voicemail_api_bp,
         queues_api_bp,

@@ -4,8 +4,9 @@
 wrong PIN is audit-logged, `PIN_LOCK` wrong ones in a row lock the PIN until an admin resets
 it) → `connect`: `<Dial><Queue url>` on the operator's queue with a caller waiting the longest
 (called-back callers first), after a briefing on that caller's language and path through the
-menu. The Queue `url` runs on the caller's side before the bridge (Twilio's rule): it tells the
-caller they are being connected and records the bridge (operator, wait). After each call the
+menu; a queue with `record_calls` has the Dial record the conversation. The Queue `url` runs
+on the caller's side before the bridge (Twilio's rule): it tells the caller they are being
+connected and records the bridge (operator, wait). After each call the
 operator may press 1 for the next caller, 2 to become unavailable, 9 to log out; an
 unavailable operator is never connected and does not count as logged in for the queues.
 """
@@ -29,11 +30,12 @@ from hotline.core.db import db
 from hotline.core.models import Role, User
 from hotline.core.twilio_rest import rest_client
 from ivr import calls, queueing
+from ivr.menu import MenuDocument
 from ivr.models import Call, CallStep, OperatorSession, QueueVisit
 from ivr.operator_service import PIN_FORMAT, queues_of
 from ivr.phrases import briefing, language_name, phrase
 from ivr.presence import current_visit
-from ivr.versions import pinned_document
+from ivr.versions import pinned_document, published_document
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ DIAL_TIMEOUT = 600  # Twilio's longest Dial: an idle operator hears the menu thi
 #: desk, or by its time running out), so the next caller follows within these seconds.
 WRAP_UP_POLL = 5
 ANSWERING_ROLES = (Role.operator.value, Role.admin.value)
+#: Where Twilio reports a recorded conversation (the desk's route; ivr does not import desk).
+RECORDING_CALLBACK = "/twilio/desk/recording"
 
 
 # -- accounts ----------------------------------------------------------------------------------
@@ -289,11 +293,38 @@ def _connect(response: VoiceResponse, user: User, session: OperatorSession) -> V
     briefing = _briefing(queue, callback, user.language)
     if briefing:
         response.say(briefing, language=user.language)
-    dial = response.dial(action="/twilio/operator/after", method="POST", timeout=DIAL_TIMEOUT)
+    dial = response.dial(
+        action="/twilio/operator/after",
+        method="POST",
+        timeout=DIAL_TIMEOUT,
+        **_recording(queue, callback),
+    )
     dial.queue(
         queueing.twilio_queue_name(queue, callback), url="/twilio/operator/connected", method="POST"
     )
     return response
+
+
+def _recording(queue: str, callback: bool) -> dict[str, str]:
+    """Dial's recording attributes when the queue records its conversations (`record_calls`):
+    both parties, from the answer, on two channels; Twilio reports the finished recording to
+    the desk's callback (`desk.views`), which keeps it for quality review."""
+    visit = _oldest_waiting([queue], callback)
+    pinned = pinned_document(visit.menu_version) if visit and visit.menu_version else None
+    document = pinned[1] if pinned else _published()
+    if document is None or not document.queue(queue).record_calls:
+        return {}
+    return {
+        "record": "record-from-answer-dual",
+        "recording_status_callback": RECORDING_CALLBACK,
+        "recording_status_callback_method": "POST",
+        "recording_status_callback_event": "completed",
+    }
+
+
+def _published() -> MenuDocument | None:
+    found = published_document()
+    return found[1] if found else None
 
 
 def _oldest_waiting(names: list[str], callback: bool) -> QueueVisit | None:

@@ -1,4 +1,5 @@
-"""The voicemail pipeline: download → store → transcribe → draft ticket.
+"""The voicemail pipeline: download → store → transcribe → draft ticket (download and store
+are `voicemail.media`'s, shared with the desk's recorded calls).
 
 Each step checks the stored state first and moves it on with a compare-and-set UPDATE, so a
 repeated or concurrent job does no repeated work and never writes twice. Transient faults
@@ -8,36 +9,22 @@ large, undecodable) end in `failed` with the reason at once.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-import requests
 from flask import current_app
-from requests.adapters import HTTPAdapter
 from sqlalchemy import select, update
-from twilio.base.exceptions import TwilioException
-from urllib3.util.retry import Retry
 
 from hotline.core.db import db, insert_ignoring_conflict, utcnow
 from hotline.core.settings import Settings
-from hotline.core.twilio_rest import rest_client
 from tickets.drafts import VoicemailMessage, create_draft
 from transcription.audio import AudioError, NoAudio
 from transcription.transcriber import transcribe_file
+from voicemail import media
+from voicemail.media import PermanentFailure
 from voicemail.models import FINAL_STATES, Transcript, Voicemail, VoicemailState
 
 log = logging.getLogger(__name__)
-
-AUDIO_TYPES = ("audio/", "application/octet-stream")
-CHUNK = 1 << 16
-
-
-class PermanentFailure(Exception):
-    """Retrying cannot help (the recording is not audio, too large, undecodable ...)."""
 
 
 @dataclass(frozen=True)
@@ -124,108 +111,20 @@ def note_error(voicemail_id: int, reason: str) -> None:
 # -- step 1: download and store ----------------------------------------------------------------
 
 
-def _session() -> requests.Session:
-    retry = Retry(
-        total=4,
-        connect=3,
-        read=2,
-        status=3,
-        backoff_factor=0.3,
-        status_forcelist=(500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    return session
-
-
-def media_url(recording_url: str) -> str:
-    """Twilio serves the recording as WAV when `.wav` is appended to RecordingUrl."""
-    return recording_url if recording_url.endswith((".wav", ".mp3")) else recording_url + ".wav"
-
-
 def download(voicemail: Voicemail) -> None:
     config = settings()
-    limit = config.recording_max_mb * 1024 * 1024
-    url = media_url(voicemail.recording_url)
-    with (
-        _session() as session,
-        session.get(
-            url,
-            auth=(config.twilio_account_sid, config.twilio_auth_token),
-            stream=True,
-            timeout=(5, config.recording_download_timeout),
-        ) as response,
-    ):
-        if response.status_code in (401, 403):
-            raise PermanentFailure(
-                f"download refused with HTTP {response.status_code}: check "
-                "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, then retry"
-            )
-        response.raise_for_status()  # 404 and 5xx (after urllib3's retries): RQ retries later
-        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if not kind.startswith(AUDIO_TYPES):
-            raise PermanentFailure(
-                f"the recording URL returned {kind or 'no content type'}, not audio"
-            )
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise PermanentFailure(
-                f"recording is {int(declared) / 1e6:.0f} MB, over the "
-                f"{config.recording_max_mb} MB limit (RECORDING_MAX_MB)"
-            )
-        stored = _store(response, config.storage_root, limit, config.recording_max_mb)
-    relative, digest, size = stored
+    stored = media.download(voicemail.recording_url, config)
     if advance(
         voicemail.id,
         VoicemailState.received,
         VoicemailState.downloaded,
-        audio_path=relative,
-        audio_sha256=digest,
-        audio_bytes=size,
+        audio_path=stored.relative,
+        audio_sha256=stored.sha256,
+        audio_bytes=stored.size,
     ):
-        log.info("voicemail %s: stored %s (%d bytes)", voicemail.id, relative, size)
+        log.info("voicemail %s: stored %s (%d bytes)", voicemail.id, stored.relative, stored.size)
         if config.delete_recordings_from_twilio:
-            _delete_from_twilio(config, voicemail.recording_sid)
-
-
-def _store(
-    response: requests.Response, root: Path, limit: int, limit_mb: int
-) -> tuple[str, str, int]:
-    """Stream the body to a temporary file, then move it to its content-addressed place."""
-    folder = root / "recordings"
-    folder.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=".download-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in response.iter_content(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise PermanentFailure(
-                        f"recording is over the {limit_mb} MB limit (RECORDING_MAX_MB)"
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise PermanentFailure("the recording URL returned an empty body")
-        hexdigest = digest.hexdigest()
-        relative = Path("recordings") / hexdigest[:2] / f"{hexdigest}.wav"
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp_name, root / relative)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    return relative.as_posix(), hexdigest, size
-
-
-def _delete_from_twilio(config: Settings, recording_sid: str) -> None:
-    try:
-        rest_client(config).api.v2010.account.recordings(recording_sid).delete()
-    except (TwilioException, requests.RequestException) as exc:
-        log.warning("recording %s stored but not deleted from Twilio: %s", recording_sid, exc)
+            media.delete_from_twilio(config, voicemail.recording_sid)
 
 
 # -- step 2: transcribe ------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def reconcile(older_than: timedelta | None = None) -> Report:
         .order_by(Voicemail.id)
     ).all()
     for voicemail in stuck:
-        if _job_alive(queues, job_id(voicemail.recording_sid)):
+        if job_alive(queues, job_id(voicemail.recording_sid)):
             report.left_alone.append(voicemail.id)
         elif enqueue(voicemail.id, voicemail.recording_sid):
             report.enqueued.append(voicemail.id)
@@ -88,7 +88,7 @@ def _replay_stashed(queues: JobQueues) -> int:
     return replayed
 
 
-def _job_alive(queues: JobQueues, jid: str) -> bool:
+def job_alive(queues: JobQueues, jid: str) -> bool:
     """True when the job is waiting to run or running on a live worker; else it is cleared."""
     try:
         job = Job.fetch(jid, connection=queues.connection)
@@ -129,7 +129,7 @@ def requeue(voicemail: Voicemail) -> None:
     job of the same id is cleared first): `voicemail.retry_service`'s retry and reprocess."""
     queues: JobQueues = current_app.extensions["hotline.queues"]
     try:
-        _job_alive(queues, job_id(voicemail.recording_sid))  # clears the old job
+        job_alive(queues, job_id(voicemail.recording_sid))  # clears the old job
     except REDIS_ERRORS:
         pass
     enqueue(voicemail.id, voicemail.recording_sid)

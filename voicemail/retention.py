@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from hotline.core.db import db, utcnow
+from voicemail.media import delete_local
 from voicemail.models import FINAL_STATES, Voicemail
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def run_retention(days: int | None = None) -> list[int]:
         db.session.flush()
         still_used = db.session.scalar(select(func.count()).where(Voicemail.audio_path == path))
         if not still_used:  # recordings are stored by content hash; another may share the file
-            (settings.storage_root / path).unlink(missing_ok=True)
+            delete_local(settings.storage_root, path)
         done.append(voicemail.id)
     db.session.commit()
     if done:

@@ -37,6 +37,7 @@ from tickets import words
 from tickets.models import DiscardReason, Ticket, TicketState, TicketType
 from tickets.privacy import mask_number
 from tickets.rules import current_rules
+from voicemail.media import stored_file
 from voicemail.models import Voicemail
 from voicemail.review_service import DraftMove, move_draft
 
@@ -183,11 +184,15 @@ def review_action(ticket_id: int) -> Response | tuple[str, int]:
 def audio(voicemail_id: int) -> Response:
     """The stored recording, for logged-in staff; byte ranges for seeking."""
     voicemail = db.session.get(Voicemail, voicemail_id)
-    if voicemail is None or not voicemail.audio_path or voicemail.audio_deleted_at:
+    if voicemail is None or voicemail.audio_deleted_at:
         abort(404)
-    root = current_app.config["HOTLINE_SETTINGS"].storage_root.resolve()
-    path = (root / voicemail.audio_path).resolve()
-    if root not in path.parents or not path.is_file():
+    return audio_response(voicemail.audio_path)
+
+
+def audio_response(relative: str | None) -> Response:
+    """A stored recording with byte ranges, never cached (404 when it is gone)."""
+    path = stored_file(current_app.config["HOTLINE_SETTINGS"].storage_root, relative)
+    if path is None:
         abort(404)
     response = send_file(path, mimetype="audio/wav", conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

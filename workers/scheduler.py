@@ -13,6 +13,7 @@ from hotline.core.settings import load_settings
 
 def periodic_jobs() -> list[tuple[Callable[..., object], int]]:
     """Every feature's periodic jobs (`<feature>/jobs.py`'s PERIODIC): (function, seconds)."""
+    from desk import jobs as desk_jobs
     from ivr import jobs as ivr_jobs
     from reports import jobs as report_jobs
     from tickets import jobs as ticket_jobs
@@ -23,6 +24,7 @@ def periodic_jobs() -> list[tuple[Callable[..., object], int]]:
         *ivr_jobs.PERIODIC,
         *ticket_jobs.PERIODIC,
         *report_jobs.PERIODIC,
+        *desk_jobs.PERIODIC,
     ]
 
 
