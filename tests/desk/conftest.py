@@ -1,11 +1,22 @@
-"""Desk fixtures: the IVR's call drivers and clock, operators logged in on the web."""
+"""Desk fixtures: the IVR's call drivers and clock, operators logged in on the web, an app
+wired to the fake Twilio, a published menu whose queue records its calls, and a whole
+recorded conversation played through the signed webhooks."""
 
 from __future__ import annotations
 
 import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from hotline.core.db import db
+from ivr.menu import load_document_text
+from ivr.versions import create_version, default_menu_text, publish
+from tests.audio_files import ffmpeg
+from tests.conftest import job_runner
 from tests.ivr.conftest import (  # noqa: F401 (fixtures shared with the IVR tests)
     OPERATOR_PIN,
     make_operator,
@@ -14,6 +25,9 @@ from tests.ivr.conftest import (  # noqa: F401 (fixtures shared with the IVR tes
     operator_login,
     set_clock,
 )
+from tests.ivr.queue_calls import QueuedCall
+from tests.twilio_fake import ACCOUNT_SID, CallDriver, post_signed
+from tests.voicemail.conftest import private_redis  # noqa: F401
 
 
 class WebSession:
@@ -48,3 +62,107 @@ def web_login(app):
         return WebSession(app.test_client(), username, password)
 
     return login
+
+
+@pytest.fixture
+def app(make_app, fake_twilio):
+    """Recordings are fetched from the fake Twilio and deleted there once stored."""
+    return make_app(
+        twilio_api_base_url=fake_twilio.base_url,
+        job_retry_intervals=[1, 1],
+        recording_download_timeout=10.0,
+        delete_recordings_from_twilio=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def dual_recording(audio, tmp_path_factory) -> Path:
+    """A two-channel 8 kHz WAV, as Twilio serves a `record-from-answer-dual` recording."""
+    target = tmp_path_factory.mktemp("dual") / "dual.wav"
+    speech = str(audio.speech["twilio-8k-mulaw"])
+    ffmpeg(
+        "-i", speech, "-i", speech,
+        "-filter_complex", "[0:a][1:a]join=inputs=2:channel_layout=stereo[a]",
+        "-map", "[a]", "-ar", "8000", "-acodec", "pcm_s16le", str(target),
+    )  # fmt: skip
+    return target
+
+
+def record_queue_calls(app, queue: str = "operators", record: bool = True) -> None:
+    """Publish a menu version whose queue records its conversations (or not)."""
+    doc = load_document_text(default_menu_text())
+    doc["queues"][queue]["record_calls"] = record
+    with app.app_context():
+        publish(create_version(doc).number)
+        db.session.commit()
+
+
+def new_recording_sid() -> str:
+    return "RE" + uuid.uuid4().hex
+
+
+def recording_params(
+    operator: CallDriver, sid: str, url: str, status: str = "completed", **extra: str
+) -> dict[str, str]:
+    """What Twilio posts to a Dial's recordingStatusCallback when the recording is ready."""
+    params = {
+        "AccountSid": ACCOUNT_SID,
+        "CallSid": operator.params["CallSid"],
+        "RecordingSid": sid,
+        "RecordingUrl": url,
+        "RecordingStatus": status,
+        "RecordingDuration": "4",
+        "RecordingChannels": "2",
+        "RecordingSource": "DialVerb",
+        "RecordingStartTime": "Mon, 23 Nov 2026 02:00:05 +0000",
+    }
+    params.update(extra)
+    return params
+
+
+@dataclass
+class Conversation:
+    operator: CallDriver
+    caller: QueuedCall
+    dial: ET.Element  # the operator's Dial that took the caller
+
+
+@pytest.fixture
+def converse(app, new_call, operator_login, set_clock):  # noqa: F811
+    """A caller bridged to a logged-in operator, talking two minutes, then hanging up."""
+
+    def play(
+        caller: str = "+8613800138000", operator: CallDriver | None = None, minute: int = 0
+    ) -> Conversation:
+        set_clock(2026, 11, 23, 10, minute)
+        operator = operator or operator_login()
+        queued = QueuedCall(new_call(caller=caller))
+        queued.join()
+        queued.hold(position=1, queue_time=5)
+        operator.post("/twilio/operator/next")  # the operator's line takes the caller
+        dial = operator.twiml.find("Dial")
+        queued.bridge(operator, queue_time=12)
+        set_clock(2026, 11, 23, 10, minute + 2)
+        queued.leave("bridged", queue_time=12)
+        operator.post("/twilio/operator/after", DialCallStatus="completed")
+        operator.press("1")  # after-call work done
+        return Conversation(operator, queued, dial)
+
+    return play
+
+
+@pytest.fixture
+def post_recording(app):
+    client = app.test_client()
+
+    def post(operator: CallDriver, sid: str, url: str, status: str = "completed", **extra: str):
+        return post_signed(
+            client, "/twilio/desk/recording", recording_params(operator, sid, url, status, **extra)
+        )
+
+    return post
+
+
+@pytest.fixture
+def run_jobs(app):
+    return job_runner(app)
