@@ -91,6 +91,7 @@ def _register_features(app: Flask) -> None:
     from desk.api import bp as desk_api_bp
     from desk.board_api import bp as board_api_bp
     from desk.board_web import bp as board_bp
+    from desk.quality_web import bp as quality_bp
     from desk.views import bp as desk_twilio_bp
     from desk.web import bp as desk_bp
     from hotline.accounts.api import bp as users_api_bp
@@ -141,6 +142,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(desk_api_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(board_api_bp)
+    app.register_blueprint(quality_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 

@@ -4,8 +4,10 @@ Four parts, each scored from 0 to 1:
 - volume: callers answered ÷ the most any operator answered that month;
 - speed: the share of their answered callers who waited at most SPEED_SECONDS (20 s);
 - satisfaction: (mean survey rating − 1) ÷ 4, over the callers who rated them;
-- quality: the share of the drafts they confirmed (voicemails and callbacks they reviewed)
-  that nobody had to edit after confirmation.
+- quality: the mean of the quality parts that have data: the share of the drafts they
+  confirmed (voicemails and callbacks they reviewed) that nobody had to edit after
+  confirmation, and the supervisors' quality review (质检) of their recorded calls of the
+  month, (mean score − 1) ÷ 4 (`desk.quality`).
 score = the weighted mean of the parts that have data (weights 0.2, 0.3, 0.3, 0.2; a part
 without data, e.g. no ratings, drops out and the others are re-weighted);
 stars = 1 + 4 × score rounded half up (so 0 → 1 star, 1 → 5 stars). An operator with
@@ -24,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
+from desk.models import CallRecording, QualityReview
 from hotline.core.db import db
 from hotline.core.models import Role, User
 from ivr.models import QueueResult, QueueVisit
@@ -45,6 +48,8 @@ class Stars:
     ratings: int
     confirmed: int
     confirmed_clean: int
+    reviews: int
+    mean_review: float | None
     parts: dict[str, float | None]
     score: float | None
     stars: int | None
@@ -56,6 +61,11 @@ def _score(parts: dict[str, float | None]) -> float | None:
         return None
     weight = sum(WEIGHTS[name] for name in present)
     return sum(WEIGHTS[name] * value for name, value in present.items()) / weight
+
+
+def _mean(*values: float | None) -> float | None:
+    present = [value for value in values if value is not None]
+    return sum(present) / len(present) if present else None
 
 
 def operator_stars(period: Period, zone: ZoneInfo) -> list[Stars]:
@@ -103,10 +113,23 @@ def operator_stars(period: Period, zone: ZoneInfo) -> list[Stars]:
             .group_by(TicketEvent.actor)
         ).all()
     }
+    scored = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(QualityReview.operator_id, func.count(), func.avg(QualityReview.score))
+            .join(CallRecording, CallRecording.id == QualityReview.recording_id)
+            .where(
+                QualityReview.operator_id.is_not(None),
+                CallRecording.received_at >= start,
+                CallRecording.received_at < end,
+            )
+            .group_by(QualityReview.operator_id)
+        ).all()
+    }
     users = db.session.execute(
         select(User.id, User.username, User.display_name).where(
             User.role.in_((Role.operator.value, Role.admin.value)),
-            User.id.in_(list(calls)) | User.username.in_(list(reviews)),
+            User.id.in_(list(calls) + list(scored)) | User.username.in_(list(reviews)),
         )
     ).all()
     most = max((row[0] for row in calls.values()), default=0)
@@ -114,11 +137,15 @@ def operator_stars(period: Period, zone: ZoneInfo) -> list[Stars]:
     for user_id, username, display_name in users:
         answered, fast, mean_rating, ratings = calls.get(user_id, (0, 0, None, 0))
         confirmed, clean = reviews.get(username, (0, 0))
+        reviewed, mean_review = scored.get(user_id, (0, None))
         parts = {
             "volume": answered / most if most else None,
             "speed": fast / answered if answered else None,
             "satisfaction": (float(mean_rating) - 1) / 4 if mean_rating is not None else None,
-            "quality": clean / confirmed if confirmed else None,
+            "quality": _mean(
+                clean / confirmed if confirmed else None,
+                (float(mean_review) - 1) / 4 if mean_review is not None else None,
+            ),
         }
         enough = answered + confirmed >= MIN_WORK
         score = _score(parts) if enough else None
@@ -132,6 +159,8 @@ def operator_stars(period: Period, zone: ZoneInfo) -> list[Stars]:
                 ratings=ratings,
                 confirmed=confirmed,
                 confirmed_clean=clean,
+                reviews=reviewed,
+                mean_review=float(mean_review) if mean_review is not None else None,
                 parts=parts,
                 score=score,
                 stars=1 + math.floor(4 * score + 0.5) if score is not None else None,

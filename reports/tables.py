@@ -244,12 +244,16 @@ def stars(rated: list[Stars], month: str) -> Table:
             _("Ratings"),
             _("Drafts confirmed"),
             _("Needed no later edit"),
+            _("Calls reviewed"),
+            _("Mean review score"),
             _("Score"),
             _("Stars"),
         ],
         note=_(
-            "Score = volume 20% + answered within 20 s 30% + satisfaction 30% + review quality "
-            "20% (parts without data left out); stars = 1 + 4 × score, rounded half up."
+            "Score = volume 20% + answered within 20 s 30% + satisfaction 30% + quality 20% "
+            "(quality: the mean of drafts needing no later edit and the quality review of "
+            "recorded calls, (mean score − 1) ÷ 4; parts without data left out); stars = 1 + "
+            "4 × score, rounded half up."
         ),
     )
     for s in rated:
@@ -262,6 +266,8 @@ def stars(rated: list[Stars], month: str) -> Table:
                 count(s.ratings),
                 count(s.confirmed),
                 count(s.confirmed_clean),
+                count(s.reviews),
+                number(s.mean_review, 1),
                 number(s.score, 2),
                 "★" * s.stars if s.stars else _("too little work to rate"),
             ]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotline.core.db import db
+from hotline.core.models import User
 from reports.periods import month
 from reports.stars import operator_stars
 from tests.accounts import create_user
@@ -84,3 +85,51 @@ def test_stars_follow_the_formula(app, month_of_work) -> None:
 def test_a_month_without_work_rates_nobody(app) -> None:
     with app.app_context():
         assert operator_stars(month("2026-11"), SHANGHAI) == []
+
+
+def reviewed_calls(operator_id: int, scores: list[int], day: tuple = (2026, 11, 20)) -> None:
+    """Recorded calls of the operator on `day`, scored by a supervisor (质检)."""
+    from desk.models import CallRecording, QualityReview
+
+    for i, score in enumerate(scores):
+        recording = CallRecording(
+            recording_sid=f"RE{operator_id:02d}{day[1]:02d}{i:028d}",
+            call_sid="CA" + "0" * 32,
+            operator_id=operator_id,
+            recording_url="http://127.0.0.1:9/recording",
+            state="stored",
+            received_at=local(*day, 10, i),
+        )
+        db.session.add(recording)
+        db.session.flush()
+        db.session.add(
+            QualityReview(
+                recording_id=recording.id,
+                operator_id=operator_id,
+                reviewer="supervisor",
+                score=score,
+                checklist={},
+                note="",
+                reviewed_at=local(2026, 12, 2, 9, i),  # scored later: the call's month counts
+            )
+        )
+
+
+def test_quality_review_scores_join_the_quality_part(app, month_of_work) -> None:
+    with app.app_context():
+        ann = db.session.query(User).filter_by(username="ann").one()
+        bob = db.session.query(User).filter_by(username="bob").one()
+        reviewed_calls(ann.id, [5, 5, 5, 2])  # mean 4.25 → (4.25 − 1)/4 = 0.8125
+        reviewed_calls(ann.id, [1], day=(2026, 12, 1))  # a December call: not November
+        reviewed_calls(bob.id, [1, 1])  # mean 1 → 0
+        db.session.commit()
+        rated = {s.username: s for s in operator_stars(month("2026-11"), SHANGHAI)}
+    ann = rated["ann"]
+    assert (ann.reviews, ann.mean_review) == (4, pytest.approx(4.25))
+    # quality = mean(3/4 drafts needing no later edit, 0.8125 from the reviews)
+    assert ann.parts["quality"] == pytest.approx((0.75 + 0.8125) / 2)
+    assert ann.score == pytest.approx(0.2 * 1 + 0.3 * 0.75 + 0.3 * 11 / 12 + 0.2 * 0.78125)
+    bob = rated["bob"]
+    assert bob.parts["quality"] == pytest.approx((1 + 0) / 2)
+    assert bob.score == pytest.approx((0.2 * 0.5 + 0.3 * 0 + 0.2 * 0.5) / 0.7)
+    assert bob.stars == 2  # 1 + 4 × 0.2857 = 2.14 → 2 (without the reviews: 3)
