@@ -91,6 +91,7 @@ def _register_features(app: Flask) -> None:
     from desk.api import bp as desk_api_bp
     from desk.board_api import bp as board_api_bp
     from desk.board_web import bp as board_bp
+    from desk.quality_api import bp as quality_api_bp
     from desk.quality_web import bp as quality_bp
     from desk.views import bp as desk_twilio_bp
     from desk.web import bp as desk_bp
@@ -143,6 +144,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(board_bp)
     app.register_blueprint(board_api_bp)
     app.register_blueprint(quality_bp)
+    app.register_blueprint(quality_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu]
 
@@ -165,6 +167,7 @@ def _register_features(app: Flask) -> None:
         reports_api_bp,
         desk_api_bp,
         board_api_bp,
+        quality_api_bp,
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):
