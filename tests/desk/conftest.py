@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from desk.models import CallRecording
 from hotline.core.db import db
 from ivr.menu import load_document_text
 from ivr.versions import create_version, default_menu_text, publish
+from tests.accounts import create_user
 from tests.audio_files import ffmpeg
 from tests.conftest import job_runner
 from tests.ivr.conftest import (  # noqa: F401 (fixtures shared with the IVR tests)
@@ -166,3 +169,31 @@ def post_recording(app):
 @pytest.fixture
 def run_jobs(app):
     return job_runner(app)
+
+
+@pytest.fixture
+def supervisors(app) -> None:
+    with app.app_context():
+        create_user("maria", "manager", password="manager-pw")
+        create_user("root", "admin", password="admin-pw-123")
+        create_user("wang", "operator", password="operator-pw")
+
+
+@pytest.fixture
+def recorded(app, converse, post_recording, run_jobs, fake_twilio, dual_recording):
+    """Record `n` conversations of one operator (alice) and store them; their ids."""
+
+    def record(n: int = 1, callers: int = 1) -> list[int]:
+        record_queue_calls(app)
+        operator = None
+        for i in range(n):
+            talk = converse(f"+861380013{8000 + i:04d}", operator=operator, minute=3 * i)
+            operator = talk.operator
+            if i < callers:
+                sid = new_recording_sid()
+                post_recording(operator, sid, fake_twilio.add_recording(sid, dual_recording))
+        run_jobs()
+        with app.app_context():
+            return list(db.session.scalars(select(CallRecording.id).order_by(CallRecording.id)))
+
+    return record

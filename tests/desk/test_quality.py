@@ -7,14 +7,12 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from sqlalchemy import select
 
-from desk.models import CallRecording, QualityReview
+from desk.models import QualityReview
 from hotline.core.db import db
 from hotline.core.models import AuditLog
-from tests.accounts import create_user, issue_token
-from tests.desk.conftest import new_recording_sid, record_queue_calls
+from tests.accounts import issue_token
 from tests.tickets.test_web import csrf_from, login
 
 CHECKED = {
@@ -25,34 +23,6 @@ CHECKED = {
     "registered": "yes",
     "closing": "no",
 }
-
-
-@pytest.fixture
-def supervisors(app) -> None:
-    with app.app_context():
-        create_user("maria", "manager", password="manager-pw")
-        create_user("root", "admin", password="admin-pw-123")
-        create_user("wang", "operator", password="operator-pw")
-
-
-@pytest.fixture
-def recorded(app, converse, post_recording, run_jobs, fake_twilio, dual_recording):
-    """Record `n` conversations of one operator (alice) and store them; their ids."""
-
-    def record(n: int = 1, callers: int = 1) -> list[int]:
-        record_queue_calls(app)
-        operator = None
-        for i in range(n):
-            talk = converse(f"+861380013{8000 + i:04d}", operator=operator, minute=3 * i)
-            operator = talk.operator
-            if i < callers:
-                sid = new_recording_sid()
-                post_recording(operator, sid, fake_twilio.add_recording(sid, dual_recording))
-        run_jobs()
-        with app.app_context():
-            return list(db.session.scalars(select(CallRecording.id).order_by(CallRecording.id)))
-
-    return record
 
 
 def score_form(client, recording_id: int, **fields: str):
