@@ -155,7 +155,8 @@ def stars_command(month_key: str | None) -> None:
         click.echo(
             f"{s.username:<16} {shown:<6} score {_plain(s.score)}  answered {s.answered}, "
             f"within 20 s {s.answered_fast}, rating {_plain(s.mean_rating)} "
-            f"({s.ratings}), confirmed {s.confirmed} ({s.confirmed_clean} unedited)"
+            f"({s.ratings}), confirmed {s.confirmed} ({s.confirmed_clean} unedited), "
+            f"reviewed calls {s.reviews} (mean {_plain(s.mean_review)})"
         )
 
 

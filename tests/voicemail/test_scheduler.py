@@ -1,5 +1,5 @@
 """The scheduler process: RQ's cron scheduler carries the reconciler, retention, callback
-dispatcher, overdue digest and report jobs."""
+dispatcher, overdue digest, report jobs and the recorded calls' reconciler and retention."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def test_scheduler_registers_the_periodic_jobs(vm_app, monkeypatch) -> None:
         "ivr.jobs.close_expired_wrap_ups": 60,
         "tickets.jobs.overdue_digest": 86400,
         "reports.jobs.generate_reports": 3600,
+        "desk.jobs.reconcile_call_recordings": 60,
+        "desk.jobs.delete_expired_call_audio": 6 * 3600,
     }
 
 
