@@ -11,13 +11,9 @@ from tests.desk.conftest import (  # noqa: F401 (fixtures of a recorded conversa
     app,
     converse,
     dual_recording,
-    make_operator,
-    new_call,
-    operator_login,
     post_recording,
     recorded,
     run_jobs,
-    set_clock,
     supervisors,
 )
 
