@@ -110,6 +110,7 @@ def _register_features(app: Flask) -> None:
     from ivr.menu_api import bp as menu_api_bp
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
+    from knowledge.seed import seed_articles
     from reports.api import bp as reports_api_bp
     from reports.web import bp as reports_web_bp
     from tickets.api import bp as tickets_api_bp
@@ -146,7 +147,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(quality_bp)
     app.register_blueprint(quality_api_bp)
     api_spec.register(app)
-    app.extensions["hotline.seeders"] = [seed_default_menu]
+    app.extensions["hotline.seeders"] = [seed_default_menu, seed_articles]
 
     job_queues = connect(app.config["HOTLINE_SETTINGS"])
     app.extensions["hotline.queues"] = job_queues
