@@ -111,6 +111,8 @@ def _register_features(app: Flask) -> None:
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
     from knowledge.seed import seed_articles
+    from knowledge.api import bp as knowledge_api_bp
+    from knowledge.web import bp as knowledge_bp
     from reports.api import bp as reports_api_bp
     from reports.web import bp as reports_web_bp
     from tickets.api import bp as tickets_api_bp
@@ -146,6 +148,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(board_api_bp)
     app.register_blueprint(quality_bp)
     app.register_blueprint(quality_api_bp)
+    app.register_blueprint(knowledge_bp)
+    app.register_blueprint(knowledge_api_bp)
     api_spec.register(app)
     app.extensions["hotline.seeders"] = [seed_default_menu, seed_articles]
 
@@ -169,6 +173,7 @@ def _register_features(app: Flask) -> None:
         desk_api_bp,
         board_api_bp,
         quality_api_bp,
+        knowledge_api_bp,
     ):
         auth.csrf.exempt(signed_or_bearer)  # Twilio signatures and bearer tokens, not cookies
     if job_queues.embedded and not app.config.get("HOTLINE_NO_EMBEDDED_WORKER"):
