@@ -104,7 +104,9 @@ class Answered(BaseModel):
 
 def article_json(article: KnowledgeArticle) -> dict[str, Any]:
     return {
-        **{name: getattr(article, name) for name in ArticleOut.model_fields if name != "updated_at"},
+        **{
+            name: getattr(article, name) for name in ArticleOut.model_fields if name != "updated_at"
+        },
         "updated_at": article.updated_at.isoformat(),
     }
 
@@ -162,9 +164,7 @@ def list_articles() -> Response:
 
 @bp.post("/articles")
 @require_role()
-@spec.validate(
-    json=service.ArticleIn, resp=Responses(HTTP_201=ArticleOut, **ERRORS), tags=TAGS
-)
+@spec.validate(json=service.ArticleIn, resp=Responses(HTTP_201=ArticleOut, **ERRORS), tags=TAGS)
 def create_article() -> tuple[Response, int]:
     """A new article (admins): a title and text in Chinese or English, at least."""
     body: service.ArticleIn = request.context.json  # type: ignore[attr-defined]
@@ -219,4 +219,6 @@ def answer(article_id: int) -> tuple[Response, int]:
         queue_visit_id=body.visit_id,
         question=body.question,
     )
-    return jsonify({"ticket": {"id": ticket.id, "number": ticket.number, "state": ticket.state}}), 201
+    return jsonify(
+        {"ticket": {"id": ticket.id, "number": ticket.number, "state": ticket.state}}
+    ), 201

@@ -56,8 +56,7 @@ def _rarity(terms: list[str]) -> dict[str, float]:
         .group_by(KnowledgeTerm.term)
     ).all()
     return {
-        term: round(math.log(1 + (total - found + 0.5) / (found + 0.5)), 6)
-        for term, found in rows
+        term: round(math.log(1 + (total - found + 0.5) / (found + 0.5)), 6) for term, found in rows
     }
 
 

@@ -360,9 +360,7 @@ def _consultation(actor: str, article: KnowledgeArticle, given: AnswerIn) -> Tic
         raise KnowledgeError(f"no call {given.call_id}", "call_id")
     number = filed_number(given.caller_number)
     if number is None:
-        raise KnowledgeError(
-            "caller_number is a phone number like +8613800138000", "caller_number"
-        )
+        raise KnowledgeError("caller_number is a phone number like +8613800138000", "caller_number")
     language = given.language or "zh-CN"
     at = now()
     ticket = Ticket(

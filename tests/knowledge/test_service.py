@@ -164,7 +164,8 @@ def test_a_title_word_outranks_the_same_word_in_a_body(app, people) -> None:
 def test_hits_read_in_the_asked_language_or_the_other(app, people) -> None:
     with app.app_context():
         service.create_article(
-            user("root"), ArticleIn(slug="zh-only", title_zh="共享单车押金", body_zh="押金应当退还。")
+            user("root"),
+            ArticleIn(slug="zh-only", title_zh="共享单车押金", body_zh="押金应当退还。"),
         )
         service.create_article(user("root"), ArticleIn(**CARD))
         [hit] = service.search("押金", "en-US")
@@ -271,9 +272,7 @@ def test_another_operators_call_and_a_bad_number_are_refused(
         assert db.session.get(KnowledgeArticle, article_id).uses == 0
 
 
-def test_the_daily_report_counts_the_answered_consultation(
-    app, seeded, people, set_clock
-) -> None:
+def test_the_daily_report_counts_the_answered_consultation(app, seeded, people, set_clock) -> None:
     from reports.figures import figures
     from reports.periods import Period
 
