@@ -33,6 +33,7 @@ EVENTS = {
     "reprocessed": lazy_pgettext("ticket event", "processed again"),
     "sms": lazy_pgettext("ticket event", "SMS sent"),
     "registered": lazy_pgettext("ticket event", "registered"),
+    "answered": lazy_pgettext("ticket event", "answered from the knowledge base"),
 }
 #: Where tickets come in (`Ticket.source`): the reports count tickets per source.
 SOURCES = {
