@@ -110,8 +110,8 @@ def _register_features(app: Flask) -> None:
     from ivr.menu_api import bp as menu_api_bp
     from ivr.versions import seed_default_menu
     from ivr.views import bp as ivr_bp
-    from knowledge.seed import seed_articles
     from knowledge.api import bp as knowledge_api_bp
+    from knowledge.seed import seed_articles
     from knowledge.web import bp as knowledge_bp
     from reports.api import bp as reports_api_bp
     from reports.web import bp as reports_web_bp

@@ -11,8 +11,15 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hotline.core.db import db
-from tests.knowledge.conftest import people, seeded  # noqa: F401 (fixtures)
+from tests.knowledge.conftest import make_people, seed
 from tickets.models import Ticket
+
+
+@pytest.fixture
+def people(app) -> dict[str, int]:
+    seed(app)
+    return make_people(app)
+
 
 TEXT = {
     "zh-CN": {"answered": "已登记为工单", "saved": "文章已保存。"},
@@ -30,7 +37,7 @@ def log_in(page, live_server: str, language: str, name: str) -> None:
 
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])
 def test_an_article_written_is_found_and_answers_a_call(
-    app, page, live_server, people, seeded, language: str
+    app, page, live_server, people, language: str
 ) -> None:
     words = TEXT[language]
     log_in(page, live_server, language, "root")
@@ -71,7 +78,8 @@ def test_an_article_written_is_found_and_answers_a_call(
     page.click("#knowledge-answer")
     expect(page.locator("#knowledge-answered")).to_contain_text(words["answered"])
     shown = re.search(r"12315-\d{8}-\d{4}", page.locator("#knowledge-answered").inner_text())
-    assert shown and page.evaluate("window.answered") == shown.group(0)
+    assert shown
+    assert page.evaluate("window.answered") == shown.group(0)
     with app.app_context():
         ticket = db.session.scalar(select(Ticket).where(Ticket.number == shown.group(0)))
         assert (ticket.type, ticket.state, ticket.source) == ("consultation", "resolved", "phone")

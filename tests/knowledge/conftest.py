@@ -30,6 +30,11 @@ def set_clock(app):
 @pytest.fixture
 def people(app) -> dict[str, int]:
     """An admin, two operators and a manager (ids)."""
+    return make_people(app)
+
+
+def make_people(app) -> dict[str, int]:
+    """root (admin), wang and li (operators), maria (manager); passwords `<name>-password`."""
     with app.app_context():
         return {
             name: create_user(name, role, password=f"{name}-password").id
@@ -48,6 +53,11 @@ def user(name: str) -> User:
 
 @pytest.fixture
 def seeded(app) -> None:
+    seed(app)
+
+
+def seed(app) -> None:
+    """The seed articles and the menu's answers, as `hotline seed` adds them."""
     from knowledge.seed import seed_articles
 
     with app.app_context():

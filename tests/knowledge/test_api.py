@@ -26,7 +26,8 @@ def test_admins_write_operators_read_and_answer(app, client, people) -> None:
         client.post("/api/v1/knowledge/articles", json=ARTICLE, headers=operator).status_code == 403
     )
     bad = client.post("/api/v1/knowledge/articles", json={**ARTICLE, "body_en": ""}, headers=admin)
-    assert bad.status_code == 400 and bad.get_json()["field"] == "body_en"
+    assert bad.status_code == 400
+    assert bad.get_json()["field"] == "body_en"
     created = client.post("/api/v1/knowledge/articles", json=ARTICLE, headers=admin)
     assert created.status_code == 201
     number = created.get_json()["id"]
@@ -36,7 +37,8 @@ def test_admins_write_operators_read_and_answer(app, client, people) -> None:
         query_string={"q": "网约车多收钱", "lang": "en-US"},
         headers=manager,
     ).get_json()["items"]
-    assert hits[0]["slug"] == "ride-refund" and hits[0]["title"] == ARTICLE["title_en"]
+    assert hits[0]["slug"] == "ride-refund"
+    assert hits[0]["title"] == ARTICLE["title_en"]
     listed = client.get("/api/v1/knowledge/articles?origin=admin", headers=operator).get_json()
     assert [a["slug"] for a in listed["items"]] == ["ride-refund"]
 
@@ -46,7 +48,8 @@ def test_admins_write_operators_read_and_answer(app, client, people) -> None:
         == 200
     )
     stale = client.put(f"/api/v1/knowledge/articles/{number}", json=edit, headers=admin)
-    assert stale.status_code == 409 and stale.get_json()["field"] == "revision"
+    assert stale.status_code == 409
+    assert stale.get_json()["field"] == "revision"
     off = client.put(
         f"/api/v1/knowledge/articles/{number}",
         json={**edit, "revision": 2, "active": False},
@@ -72,7 +75,8 @@ def test_admins_write_operators_read_and_answer(app, client, people) -> None:
     assert answered.status_code == 201
     assert answered.get_json()["ticket"]["state"] == "resolved"
     refused = client.post(url, json={"caller_number": "x"}, headers=operator)
-    assert refused.status_code == 400 and refused.get_json()["field"] == "caller_number"
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "caller_number"
 
 
 def test_the_knowledge_api_is_in_the_openapi_document(client) -> None:

@@ -183,7 +183,8 @@ def test_the_menus_answers_follow_the_published_menu(app, people) -> None:
         [hit] = service.search("上门推销")
         assert (hit.slug, hit.origin, hit.title) == ("menu-knowledge", "menu", "消费咨询")
         article = db.session.get(KnowledgeArticle, hit.id)
-        assert "预付卡余额" in article.body_zh and "seven days" in article.body_en
+        assert "预付卡余额" in article.body_zh
+        assert "seven days" in article.body_en
         assert service.sync() is None or not service.sync().anything  # nothing changed
         with pytest.raises(ForbiddenError):
             service.edit_article(user("root"), article.id, ArticleIn(**CARD), article.revision)
@@ -251,7 +252,8 @@ def test_an_answer_on_a_call_takes_the_calls_caller_and_language(
             "en-US",
             "phone",
         )
-        assert ticket.queue_visit_id == visit and ticket.call_id is not None
+        assert ticket.queue_visit_id == visit
+        assert ticket.call_id is not None
         assert "Lost or damaged parcels" in ticket.resolution
 
 

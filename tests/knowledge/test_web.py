@@ -44,12 +44,14 @@ def test_roles_of_the_pages(client, people) -> None:
     assert client.get("/admin/knowledge").status_code == 403
     assert client.get("/admin/knowledge/new").status_code == 403
     page = client.get("/knowledge")
-    assert page.status_code == 200 and 'id="knowledge-panel"' in page.text
+    assert page.status_code == 200
+    assert 'id="knowledge-panel"' in page.text
     assert 'id="nav-knowledge"' in page.text
     client.post("/logout", data={"csrf_token": meta_csrf(page.text)})
     login(client, "maria", "maria-password")
     page = client.get("/knowledge")
-    assert page.status_code == 200 and 'id="knowledge-panel"' not in page.text
+    assert page.status_code == 200
+    assert 'id="knowledge-panel"' not in page.text
     assert client.get("/knowledge/search?q=押金").status_code == 403
 
 
@@ -58,7 +60,8 @@ def test_an_admin_writes_and_a_refused_form_keeps_the_input(app, client, people)
     refused = write(client, body_zh="", category="nope")
     assert refused.status_code == 400
     assert 'data-field="body_zh"' in refused.text
-    assert "共享单车押金退还" in refused.text and "Bike-sharing companies" in refused.text
+    assert "共享单车押金退还" in refused.text
+    assert "Bike-sharing companies" in refused.text
     assert article_id(app) is None
     saved = write(client)
     assert saved.status_code == 302
@@ -88,7 +91,9 @@ def test_a_stale_edit_is_said_on_the_form_and_nothing_is_lost(app, client, peopl
     with app.app_context():
         assert db.session.get(KnowledgeArticle, number).title_en == "Deposits"
     history = client.get(f"/admin/knowledge/{number}/history").text
-    assert 'id="revision-2"' in history and "title_en" in history and "root" in history
+    assert 'id="revision-2"' in history
+    assert "title_en" in history
+    assert "root" in history
 
 
 def test_deactivate_and_reactivate(app, client, people) -> None:
@@ -112,7 +117,8 @@ def test_a_menu_answer_is_read_only(app, client, people) -> None:
     assert 'id="article-menu-knowledge"' in listed
     number = article_id(app, "menu-knowledge")
     page = client.get(f"/admin/knowledge/{number}").text
-    assert 'id="menu-note"' in page and 'id="save"' not in page
+    assert 'id="menu-note"' in page
+    assert 'id="save"' not in page
 
 
 def test_the_desk_searches_reads_and_answers(app, client, people, seeded, taken_call) -> None:
@@ -134,11 +140,13 @@ def test_the_desk_searches_reads_and_answers(app, client, people, seeded, taken_
     no_csrf = client.post(f"/knowledge/{number}/answer", json={"visit_id": visit})
     assert no_csrf.status_code == 400
     theirs = client.post(f"/knowledge/{number}/answer", json={"visit_id": other}, headers=headers)
-    assert theirs.status_code == 403 and "visit_id" in theirs.get_json()["errors"]
+    assert theirs.status_code == 403
+    assert "visit_id" in theirs.get_json()["errors"]
     bad = client.post(
         f"/knowledge/{number}/answer", json={"caller_number": "soon"}, headers=headers
     )
-    assert bad.status_code == 400 and "caller_number" in bad.get_json()["errors"]
+    assert bad.status_code == 400
+    assert "caller_number" in bad.get_json()["errors"]
     assert client.post("/knowledge/99999/answer", json={}, headers=headers).status_code == 404
     done = client.post(f"/knowledge/{number}/answer", json={"visit_id": visit}, headers=headers)
     assert done.status_code == 201
