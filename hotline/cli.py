@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "hotline.cli:demo",
         "Play a whole call with a spoken voicemail and show its transcript and draft ticket.",
     ),
+    "knowledge": (
+        "knowledge.cli:knowledge",
+        "The knowledge base: list, search, sync the menu's answers, import articles.",
+    ),
     "menu": (
         "ivr.cli:menu",
         "Validate, import, export and publish menu documents.",
