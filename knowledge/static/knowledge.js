@@ -16,6 +16,7 @@
   let chosen = null;
   let timer = null;
   let asked = 0;
+  let prefilled = "";
 
   const language = () => panel.dataset.language || document.documentElement.lang || "zh-CN";
   const withId = (url, id) => url.replace(/\/0(\/|$)/, "/" + id + "$1");
@@ -77,7 +78,10 @@
     chosen = await response.json();
     $("knowledge-preview-title").textContent = chosen.title;
     $("knowledge-preview-body").textContent = chosen.body;
-    if (!caller.value) caller.value = panel.dataset.caller || "";
+    if (!caller.value || caller.value === prefilled) {
+      prefilled = panel.dataset.caller || "";
+      caller.value = prefilled; // the current call's number, unless the operator typed one
+    }
     clearErrors();
     answered.textContent = "";
     preview.hidden = false;
