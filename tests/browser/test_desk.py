@@ -148,3 +148,51 @@ def test_the_form_keeps_what_was_typed_and_says_what_is_wrong(
     with app.app_context():
         ticket = db.session.scalars(select(Ticket)).one()
         assert (ticket.source, str(ticket.amount)) == ("letter", "5000.00")
+
+
+def test_a_consultation_answered_from_the_knowledge_base_on_the_desk(
+    app, page, live_server, operator_login, new_call
+) -> None:
+    from knowledge.service import ArticleIn, create_article
+
+    with app.app_context():
+        create_article(
+            None,
+            ArticleIn(
+                slug="prepaid-card-refund",
+                title_zh="预付卡退费",
+                body_zh="经营者停业或关门的，消费者可以要求退还预付卡余额。",
+                keywords="预付卡 健身卡 跑路 退费",
+            ),
+        )
+    line = operator_login("alice")
+    page.goto(f"{live_server}/language/zh-CN")
+    page.fill("#username", "alice")
+    page.fill("#password", "a-password")
+    page.click("#login")
+    page.goto(f"{live_server}/desk")
+    queued = complaint_caller(new_call)
+    queued.bridge(line, queue_time=3)
+    expect(page.locator("#pop-caller")).to_have_text(CALLER, timeout=POP_WITHIN_MS)
+
+    page.fill("#knowledge-q", "健身卡老板跑路了能退钱吗")
+    first = page.locator("#knowledge-results li").first
+    expect(first).to_contain_text("预付卡退费")
+    first.locator("button").click()
+    expect(page.locator("#knowledge-caller")).to_have_value(CALLER)  # the caller on the line
+    page.click("#knowledge-answer")
+    expect(page.locator("#knowledge-answered")).to_contain_text("12315-")
+    expect(page.locator("#pop-registered li")).to_have_count(1)  # filed on this call
+
+    queued.leave("bridged", queue_time=3)
+    expect(page.locator("#wrapup")).to_be_visible()
+    expect(page.locator("#disposition")).to_have_value("consultation_answered")
+    page.click("#wrapup-end")
+    expect(page.locator("#state")).to_have_text("空闲")
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket)).one()
+        assert (ticket.type, ticket.state, ticket.source) == ("consultation", "resolved", "phone")
+        assert ticket.queue_visit_id is not None
+        assert ticket.caller_number == CALLER
+        visit = db.session.scalars(select(QueueVisit)).one()
+        assert visit.disposition == "consultation_answered"
