@@ -2,7 +2,9 @@
 
 Four parts, each scored from 0 to 1:
 - volume: callers answered ÷ the most any operator answered that month;
-- speed: the share of their answered callers who waited at most SPEED_SECONDS (20 s);
+- speed: the mean of the share of their answered callers who waited at most SPEED_SECONDS
+  (20 s) and, where they did after-call work, the share of their wrap-ups that ended within
+  WRAP_UP_SECONDS (60 s) (`queue_visits.wrapup_seconds`, the desk's wrap-up);
 - satisfaction: (mean survey rating − 1) ÷ 4, over the callers who rated them;
 - quality: the mean of the quality parts that have data: the share of the drafts they
   confirmed (voicemails and callbacks they reviewed) that nobody had to edit after
@@ -35,6 +37,7 @@ from tickets.models import TicketEvent
 
 WEIGHTS = {"volume": 0.2, "speed": 0.3, "satisfaction": 0.3, "quality": 0.2}
 SPEED_SECONDS = 20
+WRAP_UP_SECONDS = 60
 MIN_WORK = 10
 
 
@@ -44,6 +47,8 @@ class Stars:
     display_name: str
     answered: int
     answered_fast: int
+    wrap_ups: int
+    wrap_ups_fast: int
     mean_rating: float | None
     ratings: int
     confirmed: int
@@ -82,6 +87,10 @@ def operator_stars(period: Period, zone: ZoneInfo) -> list[Stars]:
                 ),
                 func.avg(QueueVisit.rating),
                 func.count(QueueVisit.rating),
+                func.count(QueueVisit.wrapup_seconds),
+                func.coalesce(
+                    func.sum(case((QueueVisit.wrapup_seconds <= WRAP_UP_SECONDS, 1), else_=0)), 0
+                ),
             )
             .where(
                 QueueVisit.result == QueueResult.BRIDGED,
@@ -135,12 +144,16 @@ def operator_stars(period: Period, zone: ZoneInfo) -> list[Stars]:
     most = max((row[0] for row in calls.values()), default=0)
     rated = []
     for user_id, username, display_name in users:
-        answered, fast, mean_rating, ratings = calls.get(user_id, (0, 0, None, 0))
+        answered, fast, mean_rating, ratings, wraps, wraps_fast = calls.get(
+            user_id, (0, 0, None, 0, 0, 0)
+        )
         confirmed, clean = reviews.get(username, (0, 0))
         reviewed, mean_review = scored.get(user_id, (0, None))
         parts = {
             "volume": answered / most if most else None,
-            "speed": fast / answered if answered else None,
+            "speed": _mean(
+                fast / answered if answered else None, wraps_fast / wraps if wraps else None
+            ),
             "satisfaction": (float(mean_rating) - 1) / 4 if mean_rating is not None else None,
             "quality": _mean(
                 clean / confirmed if confirmed else None,
@@ -155,6 +168,8 @@ def operator_stars(period: Period, zone: ZoneInfo) -> list[Stars]:
                 display_name=display_name or username,
                 answered=answered,
                 answered_fast=fast,
+                wrap_ups=wraps,
+                wrap_ups_fast=wraps_fast,
                 mean_rating=float(mean_rating) if mean_rating is not None else None,
                 ratings=ratings,
                 confirmed=confirmed,

@@ -240,6 +240,7 @@ def stars(rated: list[Stars], month: str) -> Table:
             _("Operator"),
             words.name(words.METRICS, "answered"),
             _("Answered within 20 s"),
+            _("Wrap-ups within 60 s"),
             words.name(words.METRICS, "satisfaction"),
             _("Ratings"),
             _("Drafts confirmed"),
@@ -250,10 +251,10 @@ def stars(rated: list[Stars], month: str) -> Table:
             _("Stars"),
         ],
         note=_(
-            "Score = volume 20% + answered within 20 s 30% + satisfaction 30% + quality 20% "
-            "(quality: the mean of drafts needing no later edit and the quality review of "
-            "recorded calls, (mean score − 1) ÷ 4; parts without data left out); stars = 1 + "
-            "4 × score, rounded half up."
+            "Score = volume 20% + speed 30% + satisfaction 30% + quality 20% (speed: the mean "
+            "of answered within 20 s and wrap-ups within 60 s; quality: the mean of drafts "
+            "needing no later edit and the quality review of recorded calls, (mean score − 1) "
+            "÷ 4; parts without data left out); stars = 1 + 4 × score, rounded half up."
         ),
     )
     for s in rated:
@@ -262,6 +263,7 @@ def stars(rated: list[Stars], month: str) -> Table:
                 s.display_name,
                 count(s.answered),
                 count(s.answered_fast),
+                f"{s.wrap_ups_fast} / {s.wrap_ups}" if s.wrap_ups else NOTHING,
                 number(s.mean_rating, 2),
                 count(s.ratings),
                 count(s.confirmed),

@@ -133,3 +133,24 @@ def test_quality_review_scores_join_the_quality_part(app, month_of_work) -> None
     assert bob.parts["quality"] == pytest.approx((1 + 0) / 2)
     assert bob.score == pytest.approx((0.2 * 0.5 + 0.3 * 0 + 0.2 * 0.5) / 0.7)
     assert bob.stars == 2  # 1 + 4 × 0.2857 = 2.14 → 2 (without the reviews: 3)
+
+
+def test_slow_wrap_ups_lower_the_speed_part(app) -> None:
+    """Speed is the mean of answered within 20 s and wrap-ups ended within 60 s (the desk's
+    after-call work): the same calls with slow wrap-ups rate lower."""
+    from ivr.models import QueueVisit
+
+    with app.app_context():
+        dee = create_user("dee", "operator", password="pw-dee-123")
+        answered(dee.id, 10, fast=10, ratings=[])
+        db.session.flush()
+        visits = db.session.query(QueueVisit).filter_by(operator_id=dee.id).all()
+        for i, visit in enumerate(visits):
+            visit.wrapup_seconds = 30 if i < 4 else 100  # 4 of 10 within 60 s
+        db.session.commit()
+        rated = {s.username: s for s in operator_stars(month("2026-11"), SHANGHAI)}
+    dee_rated = rated["dee"]
+    assert (dee_rated.wrap_ups, dee_rated.wrap_ups_fast) == (10, 4)
+    assert dee_rated.parts["speed"] == pytest.approx((1.0 + 0.4) / 2)
+    # volume 1, speed 0.7, no ratings, no drafts: (0.2 × 1 + 0.3 × 0.7) / 0.5
+    assert dee_rated.score == pytest.approx((0.2 + 0.3 * 0.7) / 0.5)
