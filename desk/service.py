@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from hotline.core import clock
 from hotline.core.audit import record
 from hotline.core.db import db
+from hotline.core.i18n import N_
 from hotline.core.models import User
 from hotline.core.phones import is_real_caller, is_withheld
 from hotline.core.service import ConflictError, ForbiddenError, NotFoundError, transaction
@@ -286,9 +287,9 @@ def set_state(actor: User, state: str, base_url: str) -> OperatorState:
     try:
         wanted = OperatorState(state)
     except ValueError:
-        raise DeskError("choose available, break or offline", "state") from None
+        raise DeskError(N_("choose available, break or offline"), "state") from None
     if wanted not in CHOOSABLE:
-        raise DeskError("choose available, break or offline", "state")
+        raise DeskError(N_("choose available, break or offline"), "state")
     now = clock.now()
     with transaction():
         found = presence(actor.id, now)
@@ -296,7 +297,9 @@ def set_state(actor: User, state: str, base_url: str) -> OperatorState:
         if session is None:
             if wanted == OperatorState.offline:
                 return OperatorState.offline
-            raise DeskError("call the operator line and enter your PIN to log in first", "state")
+            raise DeskError(
+                N_("call the operator line and enter your PIN to log in first"), "state"
+            )
         was_idle = found.state == OperatorState.available
         if wanted == OperatorState.offline:
             session.ended_at = now
@@ -320,15 +323,15 @@ def own_visit(actor: User, visit_id: int, now: datetime) -> QueueVisit:
     """The actor's visit, still live or in wrap-up; refuses another's and a stale one."""
     visit = db.session.get(QueueVisit, visit_id)
     if visit is None:
-        raise NoSuchCall(f"there is no call {visit_id}", "visit_id")
+        raise NoSuchCall(N_("there is no such call"), "visit_id")
     if visit.operator_id != actor.id:
-        raise NotYourCall("this call was taken by another operator", "visit_id")
+        raise NotYourCall(N_("this call was taken by another operator"), "visit_id")
     if visit.left_at is not None and (
         visit.wrapup_ended_at is not None
         or (visit.wrapup_due_at is not None and visit.wrapup_due_at <= now)
         or visit.wrapup_started_at is None
     ):
-        raise StaleCall("this call has ended and its wrap-up is over", "visit_id")
+        raise StaleCall(N_("this call has ended and its wrap-up is over"), "visit_id")
     return visit
 
 
@@ -362,13 +365,13 @@ class Registered:
 def _intake_errors(form: Registration) -> dict[str, str]:
     errors: dict[str, str] = {}
     if form.type is None:
-        errors["type"] = "choose a type"
+        errors["type"] = N_("choose a type")
     if not form.description.strip():
-        errors["description"] = "say what the caller reports"
+        errors["description"] = N_("say what the caller reports")
     if form.visit_id is None and form.channel not in INTAKE_CHANNELS:
-        errors["channel"] = "choose the channel: letter, visit, web, e-mail or partner"
+        errors["channel"] = N_("choose the channel: letter, visit, web, e-mail or partner")
     if not (form.caller_number or "").strip() and form.visit_id is None:
-        errors["caller_number"] = "give the contact's phone number"
+        errors["caller_number"] = N_("give the contact's phone number")
     return errors
 
 
@@ -465,18 +468,18 @@ def end_wrap_up(actor: User, form: WrapUpForm) -> QueueVisit:
     with transaction():
         visit = db.session.get(QueueVisit, form.visit_id)
         if visit is None:
-            raise NoSuchCall(f"there is no call {form.visit_id}", "visit_id")
+            raise NoSuchCall(N_("there is no such call"), "visit_id")
         if visit.operator_id != actor.id:
-            raise NotYourCall("this call was taken by another operator", "visit_id")
+            raise NotYourCall(N_("this call was taken by another operator"), "visit_id")
         if visit.left_at is None:
-            raise DeskError("the caller is still on the line", "visit_id")
+            raise DeskError(N_("the caller is still on the line"), "visit_id")
         if visit.wrapup_ended_at is not None and visit.disposition:
-            raise StaleCall("this call's wrap-up is already done", "visit_id")
+            raise StaleCall(N_("this call's wrap-up is already done"), "visit_id")
         if visit.wrapup_started_at is None:
             visit.wrapup_started_at = visit.left_at
         ended = queueing.end_wrap_up(visit, now)
         if visit.wrapup_ended_at is not None and visit.wrapup_ended_at < now - timedelta(days=1):
-            raise StaleCall("this call's wrap-up is over", "visit_id")
+            raise StaleCall(N_("this call's wrap-up is over"), "visit_id")
         visit.disposition = form.disposition.value
         visit.wrapup_note = form.note.strip() or None
         record(

@@ -186,9 +186,17 @@
     renderState(live);
     var visit = live.call ? live.call.visit_id : null;
     if (visit !== shownVisit) {
+      var typedForCall = visit === null && shownVisit !== null && $("description").value.trim();
       shownVisit = visit;
-      if (visit !== null) { touched = {}; }
-      prefill(live.call);
+      if (typedForCall) {
+        // the call is over while a ticket for it was being typed: the form keeps it (and the
+        // call), the server says whether it is too late, Clear starts afresh
+        show($("form-stale"), true);
+      } else {
+        if (visit !== null) { touched = {}; }
+        show($("form-stale"), false);
+        prefill(live.call);
+      }
     }
     renderCall(live.call);
     renderWrapUp(live);
@@ -264,6 +272,7 @@
   }
   form.addEventListener("reset", function () {
     clearErrors();
+    show($("form-stale"), false);
     touched = {};
     setTimeout(function () { prefill(null); shownVisit = null; poll(); }, 0);
   });

@@ -196,3 +196,30 @@ def test_a_consultation_answered_from_the_knowledge_base_on_the_desk(
         assert ticket.caller_number == CALLER
         visit = db.session.scalars(select(QueueVisit)).one()
         assert visit.disposition == "consultation_answered"
+
+
+def test_a_ticket_typed_for_a_call_that_is_over_says_so(
+    app, page, live_server, operator_login, new_call
+) -> None:
+    line = operator_login("alice")
+    page.goto(f"{live_server}/language/zh-CN")
+    page.fill("#username", "alice")
+    page.fill("#password", "a-password")
+    page.click("#login")
+    page.goto(f"{live_server}/desk")
+    queued = complaint_caller(new_call)
+    queued.bridge(line, queue_time=3)
+    expect(page.locator("#pop-caller")).to_have_text(CALLER, timeout=POP_WITHIN_MS)
+    page.fill("#description", "商家拒绝退款")
+    queued.leave("bridged", queue_time=3)
+    line.follow("Dial", DialCallStatus="completed")
+    line.press("1")  # the operator ends the wrap-up on the phone
+    expect(page.locator("#form-stale")).to_be_visible()
+    expect(page.locator("#description")).to_have_value("商家拒绝退款")  # kept
+    page.click("#register")
+    expect(page.locator("#error-visit_id")).to_contain_text("结束")
+    page.click("#clear")
+    expect(page.locator("#form-stale")).to_be_hidden()
+    expect(page.locator("#channel-row")).to_be_visible()
+    with app.app_context():
+        assert db.session.scalar(select(Ticket.id)) is None
