@@ -186,12 +186,17 @@ def _callback(visit: QueueVisit) -> dict[str, Any] | None:
     }
 
 
+def caller_of(visit: QueueVisit, call: Call | None, callback: dict[str, Any] | None) -> str:
+    """The caller's number: a called-back caller's call was placed by the hotline (Twilio's
+    From is the hotline's own number), so theirs is the callback's."""
+    return callback["number"] if callback else (call.from_number if call else "")
+
+
 def pop_of(visit: QueueVisit, language: str, now: datetime) -> Pop:
     """The screen pop of a visit: the caller's number, path, wait, history and callback."""
     call = db.session.get(Call, visit.call_id)
     callback = _callback(visit)
-    # a called-back caller's call was placed by the hotline: their number is the callback's
-    number = callback["number"] if callback else (call.from_number if call else "")
+    number = caller_of(visit, call, callback)
     path_call = visit.call_id
     if callback:
         first = db.session.get(Callback, visit.callback_id)
@@ -386,8 +391,8 @@ def register(actor: User, form: Registration) -> Registered:
     with transaction():
         visit = own_visit(actor, form.visit_id, now) if form.visit_id is not None else None
         call = db.session.get(Call, visit.call_id) if visit else None
-        pop = pop_of(visit, "zh-CN", now) if visit else None
-        number = (form.caller_number or "").strip() or (pop.caller if pop else "")
+        on_line = caller_of(visit, call, _callback(visit)) if visit else ""
+        number = (form.caller_number or "").strip() or on_line
         source = TicketSource.phone if visit else form.channel
         fields = suggested_fields(form.description, form.language, number)
         ticket = Ticket(
