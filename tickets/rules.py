@@ -94,8 +94,12 @@ _lock = threading.Lock()
 def rules(folder: Path | None = None) -> Rules:
     """The rules of `folder` (default: the shipped ones), read once per process and again when
     the folder's files change."""
-    key = str(folder or DATA_DIR)
     signature = signature_of(folder)
+    if folder is not None and not any(signature):
+        # no file of the admin's own: the shipped rules, one copy per process (and so one
+        # suggester and one jieba dictionary, whatever the storage folder)
+        folder, signature = None, ()
+    key = str(folder or DATA_DIR)
     with _lock:
         found = _cache.get(key)
         if found is None or found[0] != signature:

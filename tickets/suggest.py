@@ -20,7 +20,7 @@ import cn2an
 import jieba
 
 from tickets.models import TicketType
-from tickets.rules import DATA_DIR, Category, Rules, rules, rules_folder
+from tickets.rules import Category, Rules, rules, rules_folder
 
 jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger(__name__)
@@ -253,19 +253,23 @@ def _number(raw: str | None) -> Decimal | None:
         return None
 
 
-_cache: dict[str, Suggester] = {}
+_cache: dict[int, Suggester] = {}
 _lock = threading.Lock()
+#: Suggesters kept at once (each holds a jieba dictionary of some 100 MB).
+KEPT = 4
 
 
 def suggester(folder: Path | None = None) -> Suggester:
-    """One Suggester per rules folder per process (building jieba's dictionary takes a
-    second), built again when `tickets.rules` reads the folder's changed files."""
+    """One Suggester per set of rules per process (building jieba's dictionary takes a
+    second): folders without files of their own share the shipped rules' one; it is built
+    again when `tickets.rules` reads a folder's changed files."""
     current = rules(folder)
-    key = str(folder or DATA_DIR)
     with _lock:
-        found = _cache.get(key)
+        found = _cache.get(id(current))
         if found is None or found.rules is not current:
-            found = _cache[key] = Suggester(current)
+            while len(_cache) >= KEPT:
+                _cache.pop(next(iter(_cache)))
+            found = _cache[id(current)] = Suggester(current)
         return found
 
 

@@ -59,3 +59,20 @@ def test_rules_from_an_admin_folder_replace_the_shipped_ones(tmp_path: Path) -> 
     found = suggest("宠物店卖的猫粮有问题", folder=tmp_path)
     assert found["category"] == {"value": "pets", "label": "宠物", "why": ["宠物店", "猫粮"]}
     assert found["district"] is None  # the shipped districts still apply; none here
+
+
+def test_folders_without_files_of_their_own_share_one_suggester(tmp_path: Path) -> None:
+    """Each app's rule folder is under its storage root; one with no admin file is the shipped
+    rules, so it shares the one jieba dictionary (built once per process, some 100 MB) instead
+    of building another for every folder."""
+    from tickets.suggest import suggester
+
+    first, second, own = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for folder in (first, second, own):
+        folder.mkdir()
+    (own / "rules.yaml").write_text(
+        (Path(__file__).resolve().parents[2] / "tickets/data/rules.yaml").read_text("utf-8"),
+        encoding="utf-8",
+    )
+    assert suggester(first) is suggester(second) is suggester(None)
+    assert suggester(own) is not suggester(None)
