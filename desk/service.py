@@ -346,7 +346,9 @@ def own_visit(actor: User, visit_id: int, now: datetime) -> QueueVisit:
 class Registration(BaseModel):
     """The desk's ticket form: from a live call (`visit_id`) or from another channel."""
 
-    visit_id: int | None = Field(None, description="the live call it is registered in")
+    visit_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="the live call it is registered in"
+    )
     channel: TicketSource | None = Field(
         None, description="letter, visit, web, email or partner (no call); `phone` with a call"
     )
@@ -461,7 +463,7 @@ def suggestions(text: str, language: str | None, caller: str) -> dict[str, Any]:
 
 
 class WrapUpForm(BaseModel):
-    visit_id: int
+    visit_id: int = Field(ge=1, le=2**31 - 1)
     disposition: Disposition
     note: str = Field("", max_length=2000)
 

@@ -80,12 +80,14 @@ class ArticlePage(BaseModel):
 
 
 class ArticleEdit(service.ArticleIn):
-    revision: int = Field(ge=1, description="the revision this edit started from")
+    revision: int = Field(ge=1, le=2**31 - 1, description="the revision this edit started from")
     active: bool | None = Field(None, description="deactivate (false) or reactivate (true)")
 
 
 class AnswerIn(BaseModel):
-    visit_id: int | None = Field(None, ge=1, description="the queue visit (call) answered on")
+    visit_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="the queue visit (call) answered on"
+    )
     caller_number: str = Field("", max_length=32)
     language: Literal["zh-CN", "en-US"] | None = None
     source: Literal["phone", "letter", "visit", "web", "email", "partner"] = "phone"

@@ -275,7 +275,7 @@ class AnswerIn(BaseModel):
     language: Literal["zh-CN", "en-US"] | None = None
     source: Literal["phone", "letter", "visit", "web", "email", "partner"] = "phone"
     call_id: int | None = None
-    queue_visit_id: int | None = Field(None, ge=1)
+    queue_visit_id: int | None = Field(None, ge=1, le=2**31 - 1)
     question: str = Field("", max_length=5000)
 
 

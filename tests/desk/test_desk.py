@@ -420,3 +420,12 @@ def test_the_cli_registers_a_visit_and_shows_the_states(app, alice, runner) -> N
     assert "available" in status.output
     with app.app_context():
         assert db.session.scalars(select(Ticket.source)).all() == ["visit"]
+
+
+def test_an_id_beyond_the_database_integer_is_refused_clearly(app, alice) -> None:
+    """Found by schemathesis: a visit id past 2³¹ − 1 gave a 500 (integer out of range)."""
+    _line, web = alice
+    huge = {"visit_id": 2**63, "disposition": "abusive"}
+    assert web.post("/desk/wrap-up", huge).status_code == 400
+    registration = {"visit_id": 2**31, "type": "complaint", "description": "x"}
+    assert web.post("/desk/tickets", registration).status_code == 400
