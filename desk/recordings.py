@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -27,7 +26,7 @@ from hotline.core.settings import Settings
 from ivr.calls import BadParameters
 from ivr.models import OperatorSession, QueueVisit
 from voicemail import media
-from voicemail.callbacks import RECORDING_SID
+from voicemail.callbacks import recording_status
 from voicemail.reconcile import job_alive
 
 log = logging.getLogger(__name__)
@@ -64,18 +63,11 @@ def _settings() -> Settings:
 
 
 def _checked(params: Mapping[str, str]) -> bool:
-    """True for a completed recording; False for another status; BadParameters if malformed."""
-    sid = params.get("RecordingSid", "")
-    if not RECORDING_SID.match(sid):
-        raise BadParameters(f"missing or malformed RecordingSid {sid[:40]!r}")
+    """True for a completed recording; False for another status; BadParameters if malformed
+    (the checks of every recording callback, voicemail's, and the operator's CallSid)."""
+    status = recording_status(params)
     if not CALL_SID.match(params.get("CallSid", "")):
         raise BadParameters(f"missing or malformed CallSid {params.get('CallSid', '')[:40]!r}")
-    status = params.get("RecordingStatus", "").strip().lower()
-    if status not in ("completed", "in-progress", "absent", "failed"):
-        raise BadParameters(f"unknown RecordingStatus {status[:20]!r}")
-    url = params.get("RecordingUrl", "")
-    if status == "completed" and urlsplit(url).scheme not in ("http", "https"):
-        raise BadParameters(f"RecordingUrl is not an http(s) URL: {url[:80]!r}")
     return status == "completed"
 
 

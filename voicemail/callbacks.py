@@ -38,18 +38,27 @@ def job_id(recording_sid: str) -> str:
     return f"voicemail-{recording_sid}"
 
 
-def receive_recording(params: Mapping[str, str], language: str | None) -> CallbackResult:
-    status = params.get("RecordingStatus", "").strip().lower()
+def recording_status(params: Mapping[str, str]) -> str:
+    """The RecordingStatus of a recording status callback (a voicemail's or a recorded
+    call's), after the checks every such callback needs: a well-formed RecordingSid, a status
+    Twilio sends, and an http(s) RecordingUrl when completed; BadParameters otherwise."""
     sid = params.get("RecordingSid", "")
     if not RECORDING_SID.match(sid):
         raise BadParameters(f"missing or malformed RecordingSid {sid[:40]!r}")
-    if status == "in-progress":
-        return CallbackResult(None, created=False, enqueued=False)
-    if status not in ("completed", "absent", "failed"):
+    status = params.get("RecordingStatus", "").strip().lower()
+    if status not in ("completed", "in-progress", "absent", "failed"):
         raise BadParameters(f"unknown RecordingStatus {status[:20]!r}")
     url = params.get("RecordingUrl", "")
     if status == "completed" and urlsplit(url).scheme not in ("http", "https"):
         raise BadParameters(f"RecordingUrl is not an http(s) URL: {url[:80]!r}")
+    return status
+
+
+def receive_recording(params: Mapping[str, str], language: str | None) -> CallbackResult:
+    status = recording_status(params)
+    sid, url = params["RecordingSid"], params.get("RecordingUrl", "")
+    if status == "in-progress":
+        return CallbackResult(None, created=False, enqueued=False)
 
     call = find_or_create_call(params)
     duration = params.get("RecordingDuration", "")
