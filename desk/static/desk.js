@@ -248,7 +248,7 @@
         var value = found.fields[name];
         var detail = found.suggestions[name === "amount" ? "amount" : name];
         var label = (found.labels && found.labels[name]) || (detail && detail.label) || value;
-        var why = detail && detail.why ? " — " + words.because + " " + detail.why.join("、") : "";
+        var why = detail && detail.why && detail.why.length ? " — " + words.because + " " + detail.why.join("、") : "";
         el.textContent = value !== null && value !== undefined && value !== "" ? label + why : "";
         el.dataset.value = value === null || value === undefined ? "" : String(value);
         var accept = $("accept-" + name);
